@@ -1,0 +1,248 @@
+/**
+ * In-cluster components of an ASM 1.4.6 install and their Services, as data
+ * (SPEC section 5). The port table of the seed is the contract: constructs render
+ * Services from here and never invent ports. Names, labels and selectors are those
+ * Istio 1.4 used, so tools that look for `istio=pilot` etc. keep working.
+ */
+import type { ReleaseImages } from './release';
+
+/** The namespace every mesh component runs in. */
+export const ISTIO_NAMESPACE = 'istio-system';
+
+/** The `release` label Istio 1.4 put on everything it installed. */
+export const ISTIO_RELEASE_LABEL = 'istio';
+
+/** One port of a component's Service. */
+export interface ServicePortSpec {
+  /** Port name; Istio picks the protocol from the prefix (`http-`, `grpc-`, `https-`, `tcp-`, `tls`). */
+  readonly name: string;
+  /** Port the Service exposes. */
+  readonly port: number;
+  /** Port of the pod the traffic goes to. */
+  readonly targetPort: number;
+  readonly protocol: 'TCP' | 'UDP';
+}
+
+/** A component's Service. */
+export interface ServiceSpec {
+  readonly name: string;
+  readonly type: 'ClusterIP' | 'LoadBalancer' | 'NodePort';
+  readonly ports: readonly ServicePortSpec[];
+}
+
+/** Identifiers of the in-cluster components. */
+export type ComponentId =
+  | 'galley'
+  | 'pilot'
+  | 'sidecarInjector'
+  | 'ingressGateway'
+  | 'egressGateway'
+  | 'promsd'
+  | 'citadel'
+  | 'nodeAgent';
+
+export interface ComponentSpec {
+  readonly id: ComponentId;
+  /** Workload (Deployment or DaemonSet) name. */
+  readonly workloadName: string;
+  readonly workloadKind: 'Deployment' | 'DaemonSet';
+  /** Platforms the component runs on; `optional` components only when asked for. */
+  readonly platforms: readonly ('gke' | 'onprem')[];
+  readonly optional?: boolean;
+  /** ServiceAccount the pods run as. */
+  readonly serviceAccount: string;
+  /** Release image of the main container. */
+  readonly image: keyof ReleaseImages | 'external';
+  /** Labels the Service and PDB select pods by. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Labels of the pods and of every object of the component (a superset of `selector`). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The component's Service; absent for the node agent (a DaemonSet without one). */
+  readonly service?: ServiceSpec;
+}
+
+function tcp(name: string, port: number, targetPort = port): ServicePortSpec {
+  return { name, port, targetPort, protocol: 'TCP' };
+}
+
+function labels(app: string, istio?: string): Record<string, string> {
+  return istio ? { app, istio, release: ISTIO_RELEASE_LABEL } : { app, release: ISTIO_RELEASE_LABEL };
+}
+
+/** Every component of the release. Service ports exactly per SPEC section 5. */
+export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
+  galley: {
+    id: 'galley',
+    workloadName: 'istio-galley',
+    workloadKind: 'Deployment',
+    platforms: ['gke', 'onprem'],
+    serviceAccount: 'istio-galley-service-account',
+    image: 'galley',
+    selector: { istio: 'galley' },
+    labels: labels('galley', 'galley'),
+    service: {
+      name: 'istio-galley',
+      type: 'ClusterIP',
+      ports: [
+        // validation webhook; galley listens on 9443 (--validation-port)
+        tcp('https-validation', 443, 9443),
+        tcp('http-monitoring', 15014),
+        // MCP, plain (in-pod) and through the galley pod's Envoy with mTLS
+        tcp('grpc-mcp', 9901),
+        tcp('grpc-tls-mcp', 15019),
+      ],
+    },
+  },
+  pilot: {
+    id: 'pilot',
+    workloadName: 'istio-pilot',
+    workloadKind: 'Deployment',
+    platforms: ['gke', 'onprem'],
+    serviceAccount: 'istio-pilot-service-account',
+    image: 'pilot',
+    selector: { istio: 'pilot' },
+    labels: labels('pilot', 'pilot'),
+    service: {
+      name: 'istio-pilot',
+      type: 'ClusterIP',
+      ports: [
+        tcp('grpc-xds', 15010),
+        // mTLS xDS, terminated by the pilot pod's Envoy
+        tcp('https-xds', 15011),
+        tcp('http-legacy-discovery', 8080),
+        tcp('http-monitoring', 15014),
+      ],
+    },
+  },
+  sidecarInjector: {
+    id: 'sidecarInjector',
+    workloadName: 'istio-sidecar-injector',
+    workloadKind: 'Deployment',
+    platforms: ['gke', 'onprem'],
+    serviceAccount: 'istio-sidecar-injector-service-account',
+    image: 'sidecarInjector',
+    selector: { istio: 'sidecar-injector' },
+    labels: labels('sidecarInjectorWebhook', 'sidecar-injector'),
+    service: {
+      name: 'istio-sidecar-injector',
+      type: 'ClusterIP',
+      ports: [tcp('https-inject', 443)],
+    },
+  },
+  ingressGateway: {
+    id: 'ingressGateway',
+    workloadName: 'istio-ingressgateway',
+    workloadKind: 'Deployment',
+    platforms: ['gke', 'onprem'],
+    serviceAccount: 'istio-ingressgateway-service-account',
+    image: 'proxy',
+    selector: { app: 'istio-ingressgateway', istio: 'ingressgateway' },
+    labels: labels('istio-ingressgateway', 'ingressgateway'),
+    service: {
+      name: 'istio-ingressgateway',
+      type: 'LoadBalancer',
+      ports: [
+        tcp('status-port', 15020),
+        tcp('http2', 80),
+        tcp('https', 443),
+        // names as istioctl 1.4's profiles (which ASM installs with) give them
+        tcp('kiali', 15029),
+        tcp('prometheus', 15030),
+        tcp('grafana', 15031),
+        tcp('tracing', 15032),
+        tcp('tls', 15443),
+      ],
+    },
+  },
+  egressGateway: {
+    id: 'egressGateway',
+    workloadName: 'istio-egressgateway',
+    workloadKind: 'Deployment',
+    platforms: ['gke', 'onprem'],
+    optional: true,
+    serviceAccount: 'istio-egressgateway-service-account',
+    image: 'proxy',
+    selector: { app: 'istio-egressgateway', istio: 'egressgateway' },
+    labels: labels('istio-egressgateway', 'egressgateway'),
+    service: {
+      name: 'istio-egressgateway',
+      type: 'ClusterIP',
+      ports: [tcp('http2', 80), tcp('https', 443), tcp('tls', 15443)],
+    },
+  },
+  promsd: {
+    id: 'promsd',
+    workloadName: 'promsd',
+    workloadKind: 'Deployment',
+    platforms: ['gke', 'onprem'],
+    serviceAccount: 'promsd',
+    image: 'external',
+    selector: { app: 'promsd' },
+    labels: labels('promsd'),
+    service: {
+      name: 'promsd',
+      type: 'ClusterIP',
+      ports: [tcp('http-promsd', 9090)],
+    },
+  },
+  citadel: {
+    id: 'citadel',
+    workloadName: 'istio-citadel',
+    workloadKind: 'Deployment',
+    platforms: ['onprem'],
+    serviceAccount: 'istio-citadel-service-account',
+    image: 'citadel',
+    selector: { istio: 'citadel' },
+    labels: labels('security', 'citadel'),
+    service: {
+      name: 'istio-citadel',
+      type: 'ClusterIP',
+      ports: [tcp('grpc-citadel', 8060), tcp('http-monitoring', 15014)],
+    },
+  },
+  nodeAgent: {
+    id: 'nodeAgent',
+    workloadName: 'istio-nodeagent',
+    workloadKind: 'DaemonSet',
+    platforms: ['gke'],
+    serviceAccount: 'istio-nodeagent-service-account',
+    image: 'nodeAgent',
+    selector: { istio: 'nodeagent' },
+    labels: labels('nodeagent', 'nodeagent'),
+  },
+};
+
+/** The component's catalog entry. */
+export function component(id: ComponentId): ComponentSpec {
+  return COMPONENTS[id];
+}
+
+/** The components a platform runs, in catalog order (`egressGateway` only when asked for). */
+export function componentsFor(platform: 'gke' | 'onprem', options: { egressGateway?: boolean } = {}): ComponentSpec[] {
+  return Object.values(COMPONENTS).filter(
+    (c) => c.platforms.includes(platform) && (!c.optional || (c.id === 'egressGateway' && options.egressGateway === true)),
+  );
+}
+
+/** In-cluster DNS name of a component's Service, e.g. `istio-pilot.istio-system`. */
+export function serviceHost(id: ComponentId, namespace = ISTIO_NAMESPACE): string {
+  const svc = COMPONENTS[id].service;
+  if (!svc) throw new Error(`component ${id} has no Service`);
+  return `${svc.name}.${namespace}`;
+}
+
+/** The Service port of a component by port name. */
+export function servicePort(id: ComponentId, portName: string): ServicePortSpec {
+  const p = COMPONENTS[id].service?.ports.find((x) => x.name === portName);
+  if (!p) throw new Error(`component ${id} has no Service port ${portName}`);
+  return p;
+}
+
+/**
+ * Images of promsd, which are not release images: Prometheus (the version Istio 1.4
+ * shipped) and the Stackdriver Prometheus sidecar that forwards its samples.
+ */
+export const PROMSD_IMAGES = {
+  prometheus: 'docker.io/prom/prometheus:v2.12.0',
+  stackdriverSidecar: 'gcr.io/stackdriver-prometheus/stackdriver-prometheus-sidecar:0.7.0',
+} as const;

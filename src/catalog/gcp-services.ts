@@ -1,0 +1,29 @@
+/**
+ * Google Cloud APIs the `gke` flow enables, in the order anthoscli enabled them
+ * (seed slide 16). `shortName` is the CloudService name anthoscli read.
+ */
+export interface GcpService {
+  readonly shortName: string;
+  readonly service: string;
+  /** What the API is for, for docs and comments. */
+  readonly purpose: string;
+}
+
+export const GCP_SERVICES: readonly GcpService[] = [
+  { shortName: 'stackdriver', service: 'stackdriver.googleapis.com', purpose: 'Stackdriver' },
+  { shortName: 'compute', service: 'compute.googleapis.com', purpose: 'Compute Engine' },
+  { shortName: 'gke', service: 'container.googleapis.com', purpose: 'Kubernetes Engine' },
+  { shortName: 'iamcredentials', service: 'iamcredentials.googleapis.com', purpose: 'short-lived credentials for workload identity' },
+  { shortName: 'meshca', service: 'meshca.googleapis.com', purpose: 'Mesh certificate authority' },
+  { shortName: 'meshtelemetry', service: 'meshtelemetry.googleapis.com', purpose: 'Mesh telemetry' },
+  { shortName: 'meshconfig', service: 'meshconfig.googleapis.com', purpose: 'Mesh config' },
+  { shortName: 'anthos', service: 'anthos.googleapis.com', purpose: 'Anthos' },
+];
+
+/** Where GKE workloads reach the cluster's API and Mesh CA. */
+export const GKE_API = {
+  clusterUrlBase: 'https://container.googleapis.com/v1',
+  meshCaAddress: 'meshca.googleapis.com:443',
+  loggingService: 'logging.googleapis.com/kubernetes',
+  monitoringService: 'monitoring.googleapis.com/kubernetes',
+} as const;

@@ -1,0 +1,44 @@
+/**
+ * Envoy proxy (istio-proxy) settings of ASM 1.4.6 as data: what the mesh config's
+ * `defaultConfig`, the injected sidecar's pilot-agent arguments and the gateways
+ * share (SPEC section 5, the seed's slide 39). One source so they cannot drift.
+ */
+import { ISTIO_NAMESPACE } from './components';
+
+export const PROXY = {
+  /** xDS over mTLS through the pilot pod's Envoy. */
+  discoveryAddress: `istio-pilot.${ISTIO_NAMESPACE}:15011`,
+  controlPlaneAuthPolicy: 'MUTUAL_TLS',
+  proxyAdminPort: 15000,
+  statusPort: 15020,
+  concurrency: 2,
+  drainDuration: '45s',
+  parentShutdownDuration: '1m0s',
+  connectTimeout: '10s',
+  dnsRefreshRate: '300s',
+  /** Security token service port (ASM: Stackdriver credentials). */
+  stsPort: 15463,
+  /** Default Zipkin-API address when no Jaeger collector is configured. */
+  zipkinAddress: `zipkin.${ISTIO_NAMESPACE}:9411`,
+  configPath: '/etc/istio/proxy',
+  binaryPath: '/usr/local/bin/envoy',
+  clusterDomain: 'cluster.local',
+  logLevel: 'warning',
+  componentLogLevel: 'misc:error',
+  /** Envoy's Prometheus endpoint. */
+  prometheusPort: 15090,
+  prometheusPath: '/stats/prometheus',
+  /** UID the proxy runs as; iptables lets its traffic out unredirected. */
+  uid: 1337,
+  /** Outbound and inbound capture ports of the iptables rules. */
+  outboundCapturePort: 15001,
+  inboundCapturePort: 15006,
+  /** SDS socket of the node agent (GKE). */
+  sdsUdsPath: 'unix:/var/run/sds/uds_path',
+  sdsUdsDir: '/var/run/sds',
+  /** Lifetime of the projected token the proxy presents to the node agent. */
+  sdsTokenExpirationSeconds: 43200,
+  readiness: { initialDelaySeconds: 1, periodSeconds: 2, failureThreshold: 30 },
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
+  initResources: { requests: { cpu: '10m', memory: '10Mi' }, limits: { cpu: '100m', memory: '50Mi' } },
+} as const;

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { InputError, Problem } from '../config/problems';
+import { CA_ALGORITHMS, CaAlgorithm, CaFiles } from './types';
+import { webcrypto, x509 } from './x509';
+
+/** What a generated root + intermediate CA looks like. */
+export interface GenerateCaOptions {
+  /** Key and signature algorithm of both certificates. */
+  readonly algorithm: CaAlgorithm;
+  /** Organization (`O=`) of both subjects. */
+  readonly organization: string;
+  /**
+   * Cluster-specific value, written as the locality (`L=`) of both subjects the way
+   * Istio's cert tooling does, so the CAs of different clusters can be told apart.
+   */
+  readonly cluster: string;
+  /** Lifetime of the root certificate in days. @default 3650 (10 years) */
+  readonly rootValidityDays?: number;
+  /** Lifetime of the intermediate (`ca-cert.pem`) in days. @default 1825 (5 years) */
+  readonly caValidityDays?: number;
+  /** The current time; injectable so tests get fixed validity periods. @default new Date() */
+  readonly now?: Date;
+}
+
+export const DEFAULT_ROOT_VALIDITY_DAYS = 3650;
+export const DEFAULT_CA_VALIDITY_DAYS = 1825;
+
+/**
+ * Certificates start this long before `now` so that a node whose clock runs a little
+ * behind the machine that generated them does not see them as not yet valid.
+ */
+export const BACKDATE_MS = 60 * 60 * 1000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Upper bound on lifetimes: beyond this a typo (days vs. hours) is more likely than intent. */
+const MAX_VALIDITY_DAYS = 36500;
+/** X.520 upper bound for organizationName; kept for the cluster value too. */
+const MAX_NAME_LENGTH = 64;
+
+/** Every problem with generation options; empty when they can be used. */
+export function generateCaOptionProblems(options: GenerateCaOptions): Problem[] {
+  const problems: Problem[] = [];
+  if (!(CA_ALGORITHMS as readonly string[]).includes(options.algorithm)) {
+    problems.push({ path: ['algorithm'], value: options.algorithm, message: `must be one of ${CA_ALGORITHMS.join(', ')}` });
+  }
+  for (const field of ['organization', 'cluster'] as const) {
+    const value = options[field];
+    if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME_LENGTH || /[\p{Cc}]/u.test(value)) {
+      problems.push({ path: [field], value, message: `must be 1 to ${MAX_NAME_LENGTH} printable characters` });
+    }
+  }
+  const rootDays = options.rootValidityDays ?? DEFAULT_ROOT_VALIDITY_DAYS;
+  const caDays = options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS;
+  const validDays = (days: number) => Number.isInteger(days) && days >= 1 && days <= MAX_VALIDITY_DAYS;
+  for (const [field, days] of [['rootValidityDays', rootDays], ['caValidityDays', caDays]] as const) {
+    if (!validDays(days)) {
+      problems.push({ path: [field], value: days, message: `must be a whole number of days from 1 to ${MAX_VALIDITY_DAYS}` });
+    }
+  }
+  // An intermediate cannot usefully outlive its root: verifiers stop trusting it when
+  // the root expires, which would surprise whoever reads its notAfter.
+  if (validDays(rootDays) && validDays(caDays) && caDays > rootDays) {
+    problems.push({ path: ['caValidityDays'], value: caDays, message: `must not exceed the root's lifetime (${rootDays} days)` });
+  }
+  if (options.now !== undefined && Number.isNaN(options.now.getTime())) {
+    problems.push({ path: ['now'], message: 'must be a valid date' });
+  }
+  return problems;
+}
+
+/**
+ * A new self-signed root CA and an intermediate CA signed by it, as the four files
+ * Citadel reads: `ca-cert.pem` (intermediate), `ca-key.pem` (its PKCS#8 key),
+ * `root-cert.pem`, and `cert-chain.pem` (intermediate then root).
+ * Throws InputError (exit code 2) when the options are unusable.
+ */
+export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
+  const problems = generateCaOptionProblems(options);
+  if (problems.length > 0) throw new InputError(problems);
+
+  const now = options.now ?? new Date();
+  // X.509 times have whole seconds; truncating keeps the stored dates equal to ours.
+  const start = new Date(Math.floor((now.getTime() - BACKDATE_MS) / 1000) * 1000);
+  const nowSeconds = Math.floor(now.getTime() / 1000) * 1000;
+  const rootEnd = new Date(nowSeconds + (options.rootValidityDays ?? DEFAULT_ROOT_VALIDITY_DAYS) * DAY_MS);
+  const caEnd = new Date(nowSeconds + (options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS) * DAY_MS);
+
+  const algorithm = keyAlgorithm(options.algorithm);
+  const signingAlgorithm = { name: algorithm.name, hash: 'SHA-256' };
+  const rootKeys = await generateKeyPair(algorithm);
+  const caKeys = await generateKeyPair(algorithm);
+
+  const root = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: subject(options, 'Root CA'),
+    notBefore: start,
+    notAfter: rootEnd,
+    signingAlgorithm,
+    keys: rootKeys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
+    ],
+  });
+
+  const ca = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: subject(options, 'Intermediate CA'),
+    // The root's own encoded name, so issuer and subject match byte for byte.
+    issuer: root.subjectName,
+    notBefore: start,
+    notAfter: caEnd,
+    signingAlgorithm,
+    publicKey: caKeys.publicKey,
+    signingKey: rootKeys.privateKey,
+    extensions: [
+      // pathLen 0: Citadel issues workload (leaf) certificates only, never more CAs.
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
+    ],
+  });
+
+  const caKey = await webcrypto.subtle.exportKey('pkcs8', caKeys.privateKey);
+  const caPem = pemFile(ca.toString('pem'));
+  const rootPem = pemFile(root.toString('pem'));
+  return {
+    'ca-cert.pem': caPem,
+    'ca-key.pem': pemFile(x509.PemConverter.encode(caKey, 'PRIVATE KEY')),
+    'root-cert.pem': rootPem,
+    'cert-chain.pem': caPem + rootPem,
+  };
+}
+
+type KeyAlgorithm = RsaHashedKeyGenParams | EcKeyGenParams;
+interface RsaHashedKeyGenParams {
+  name: 'RSASSA-PKCS1-v1_5';
+  modulusLength: number;
+  publicExponent: Uint8Array;
+  hash: string;
+}
+interface EcKeyGenParams {
+  name: 'ECDSA';
+  namedCurve: string;
+}
+
+function keyAlgorithm(algorithm: CaAlgorithm): KeyAlgorithm {
+  switch (algorithm) {
+    case 'rsa-4096':
+      return { name: 'RSASSA-PKCS1-v1_5', modulusLength: 4096, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
+    case 'ecdsa-p256':
+      return { name: 'ECDSA', namedCurve: 'P-256' };
+  }
+}
+
+async function generateKeyPair(algorithm: KeyAlgorithm): Promise<webcrypto.CryptoKeyPair> {
+  // Extractable so the intermediate's private key can be exported to ca-key.pem.
+  return webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
+}
+
+/** O, L, CN in that order, as openssl-made Istio CAs have them. */
+function subject(options: GenerateCaOptions, commonName: string): { [attr: string]: string[] }[] {
+  return [{ O: [options.organization] }, { L: [options.cluster] }, { CN: [commonName] }];
+}
+
+/**
+ * 16 random bytes as a positive DER INTEGER. The top bit is cleared (a set bit would
+ * make it negative) and the next one set, so no leading zero byte is ever needed:
+ * strict DER parsers such as Go's (Citadel) reject non-minimal integers.
+ */
+export function randomSerial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0] & 0x3f) | 0x40;
+  return bytes.toString('hex');
+}
+
+/** PEM text as a file: LF line ends and one trailing newline. */
+function pemFile(pem: string): string {
+  return pem.replace(/\r\n/g, '\n').trimEnd() + '\n';
+}

@@ -1,0 +1,30 @@
+/**
+ * The files of a CA that Citadel reads from the `cacerts` Secret (SPEC 8). The names
+ * are the Secret's keys and also the file names Istio's own cert tooling writes, so a
+ * directory made by either can be read by the other.
+ */
+export const CA_FILE_NAMES = ['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem'] as const;
+
+export type CaFileName = (typeof CA_FILE_NAMES)[number];
+
+/** PEM text of each CA file, keyed by file name. `ca-key.pem` is key material. */
+export type CaFiles = Readonly<Record<CaFileName, string>>;
+
+/** The one file whose content is a private key; everything else is public. */
+export const CA_KEY_FILE: CaFileName = 'ca-key.pem';
+
+/** One reason a set of CA files cannot be used. Never carries key material. */
+export interface CaProblem {
+  readonly file: CaFileName;
+  readonly reason: string;
+}
+
+/** Key algorithms offered for a generated CA. */
+export const CA_ALGORITHMS = ['rsa-4096', 'ecdsa-p256'] as const;
+
+export type CaAlgorithm = (typeof CA_ALGORITHMS)[number];
+
+/** `ca-cert.pem: certificate has expired ...` */
+export function formatCaProblem(problem: CaProblem): string {
+  return `${problem.file}: ${problem.reason}`;
+}

@@ -1,0 +1,37 @@
+/** What a command may use of the process: injected, so commands are testable in memory. */
+export interface CliIO {
+  stdout(line: string): void;
+  stderr(line: string): void;
+  /** Reads all of standard input (for `-` paths). */
+  stdin?: () => Promise<string>;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Whether stderr is a terminal (progress is shown only there). */
+  readonly isTTY?: boolean;
+}
+
+/** An error that ends a command with a given exit code and message lines. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: (line) => process.stdout.write(line + '\n'),
+    stderr: (line) => process.stderr.write(line + '\n'),
+    stdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: Boolean(process.stderr.isTTY),
+  };
+}

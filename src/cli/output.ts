@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { RenderedFile } from '../render/types';
+import { CliError } from './io';
+
+/** What a run writes: top-level entries of OUT (cluster directories and index.yaml). */
+export interface OutputPlan {
+  /** Files by top-level entry name, paths relative to OUT. */
+  readonly entries: ReadonlyMap<string, readonly RenderedFile[]>;
+  /** Entries an earlier run wrote that this run no longer renders (removed on success). */
+  readonly stale: readonly string[];
+}
+
+/** Refuses a relative path that could leave its directory. */
+export function assertInside(rel: string): void {
+  const norm = path.posix.normalize(rel);
+  if (path.isAbsolute(rel) || norm.startsWith('../') || norm === '..' || norm !== rel || rel.includes('\\') || rel.includes('\0')) {
+    throw new CliError(`asmpkg: refusing to write outside the output directory: ${JSON.stringify(rel)}`, 2);
+  }
+}
+
+/**
+ * Writes a plan so that OUT changes all at once or not at all: everything is written to
+ * a staging directory beside OUT, checked, then each top-level entry is swapped in by
+ * rename. Until the swap starts, a failure or signal leaves OUT exactly as it was.
+ * Entries of OUT that asmpkg did not write are left alone.
+ */
+export class AtomicOutput {
+  private staging?: string;
+  private trash?: string;
+  private swapping = false;
+
+  constructor(readonly outDir: string) {}
+
+  async write(plan: OutputPlan, checks: { gitIgnoredSecrets: boolean }): Promise<void> {
+    await this.prepareParent();
+    const parent = path.dirname(this.outDir);
+    const base = path.basename(this.outDir);
+    this.staging = await fs.mkdtemp(path.join(parent, `.${base}.asmpkg-new-`));
+    for (const [, files] of plan.entries) {
+      for (const file of files) await this.writeFile(this.staging, file);
+    }
+    if (checks.gitIgnoredSecrets) refuseTrackedSecrets(this.staging, plan);
+    await this.swapIn(plan, parent, base);
+  }
+
+  /** Removes staging and trash; safe to call at any time, also from a signal handler. */
+  async cleanup(): Promise<void> {
+    for (const dir of [this.staging, this.trash]) if (dir) await fs.rm(dir, { recursive: true, force: true });
+    this.staging = this.trash = undefined;
+  }
+
+  /** Whether OUT is being changed right now (a signal then waits for the swap to end). */
+  get inSwap(): boolean {
+    return this.swapping;
+  }
+
+  private async prepareParent(): Promise<void> {
+    const stat = await fs.lstat(this.outDir).catch(() => undefined);
+    if (stat && !stat.isDirectory()) throw new CliError(`asmpkg: --out ${this.outDir}: exists and is not a directory`, 2);
+    try {
+      await fs.mkdir(path.dirname(this.outDir), { recursive: true });
+      await fs.access(path.dirname(this.outDir), fs.constants.W_OK);
+      if (stat) await fs.access(this.outDir, fs.constants.W_OK);
+    } catch (e) {
+      throw new CliError(`asmpkg: --out ${this.outDir}: not writable (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 2);
+    }
+  }
+
+  private async writeFile(root: string, file: RenderedFile): Promise<void> {
+    assertInside(file.path);
+    const target = path.join(root, file.path);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const mode = file.mode ?? (file.secret ? 0o600 : 0o644);
+    await fs.writeFile(target, file.content, { mode });
+    // writeFile's mode is filtered by the umask; secrets must be exactly 0600.
+    if (file.secret) await fs.chmod(target, mode);
+  }
+
+  private async swapIn(plan: OutputPlan, parent: string, base: string): Promise<void> {
+    const staging = this.staging!;
+    const outExists = await fs.lstat(this.outDir).then(() => true, () => false);
+    this.swapping = true;
+    try {
+      if (!outExists) {
+        await fs.rename(staging, this.outDir);
+        this.staging = undefined;
+        return;
+      }
+      this.trash = await fs.mkdtemp(path.join(parent, `.${base}.asmpkg-old-`));
+      const replaced = [...plan.entries.keys(), ...plan.stale];
+      for (const name of replaced) {
+        assertInside(name);
+        const current = path.join(this.outDir, name);
+        if (await fs.lstat(current).then(() => true, () => false)) await fs.rename(current, path.join(this.trash, name));
+        if (plan.entries.has(name)) await fs.rename(path.join(staging, name), current);
+      }
+    } finally {
+      this.swapping = false;
+    }
+    await this.cleanup();
+  }
+}
+
+/**
+ * Secrets must never be committed by accident: in a Git work tree each secret file must
+ * be ignored (the package's own secrets/.gitignore does that, unless something overrides it).
+ */
+function refuseTrackedSecrets(staging: string, plan: OutputPlan): void {
+  const secrets = [...plan.entries.values()].flat().filter((f) => f.secret).map((f) => f.path);
+  if (secrets.length === 0 || !insideGitWorkTree(staging)) return;
+  for (const rel of secrets) {
+    try {
+      execFileSync('git', ['check-ignore', '-q', rel], { cwd: staging, stdio: 'ignore' });
+    } catch {
+      throw new CliError(
+        `asmpkg: ${rel}: this secret would not be ignored by Git in the work tree around --out; ` +
+          `add the secrets/ directories to .gitignore (or render to a directory outside the repository)`,
+        2,
+      );
+    }
+  }
+}
+
+function insideGitWorkTree(dir: string): boolean {
+  try {
+    return execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() === 'true';
+  } catch {
+    return false;
+  }
+}

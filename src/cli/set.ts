@@ -1,0 +1,72 @@
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { formatSetterProblem, parseAssignments, setPackageDir } from '../setters';
+import { CliError, CliIO } from './io';
+
+interface SetCommandOptions {
+  dryRun?: boolean;
+}
+
+const HELP_AFTER = `
+Formats:
+  kpt v0   Kptfile kpt.dev/v1alpha1 with openAPI setters; fields carry
+           # {"$ref":"#/definitions/io.k8s.cli.setters.NAME"} (or a substitution).
+           NAME may be the definition's name or its key suffix.
+  inline   early-2020 packages: # {"x-kustomize":{"setter":...}} / partialSetters.
+  kpt v1   Kptfile kpt.dev/v1 with an apply-setters mutator; fields carry
+           # kpt-set: \${name}. NAME=VALUE updates the function's ConfigMap, then
+           the package is rendered with it. List values: env=[prod, dev].
+
+Without NAME=VALUE the packages are re-rendered from the values they record.
+KPT_SET_<NAME>=VALUE in the environment sets the setter named lower-case NAME,
+as kpt does; NAME=VALUE arguments win. Nothing is written if any problem is found.
+
+Examples:
+  asmpkg set packages/gke gcloud.core.project=my-proj gcloud.project.projectNumber=1234567890
+  asmpkg set packages/gke maxNodes=6 --dry-run
+  asmpkg set my-v1-package tag=1.16.2 env=[prod,dev]`;
+
+/** Adds `asmpkg set DIR [NAME=VALUE...] [--dry-run]`; all logic lives in src/setters. */
+export function registerSet(program: Command, io: CliIO): void {
+  program
+    .command('set')
+    .summary('set kpt setter values in package directories')
+    .description(
+      'Set kpt-style setters in the packages under DIR, editing only the changed fields\n' +
+        '(comments and formatting are kept; unchanged files stay byte-identical).',
+    )
+    .argument('<dir>', 'package directory (a Kptfile there or in directories below)')
+    .argument('[assignments...]', 'NAME=VALUE pairs')
+    .option('--dry-run', 'print the fields that would change and write nothing')
+    .addHelpText('after', HELP_AFTER)
+    .action((dir: string, assignments: string[], options: SetCommandOptions) => {
+      runSet(dir, assignments, options, io);
+    });
+}
+
+function runSet(dir: string, assignments: readonly string[], options: SetCommandOptions, io: CliIO): void {
+  const root = path.resolve(io.cwd, dir);
+  const display = (file: string): string => path.join(dir, ...file.split('/'));
+  const parsed = parseAssignments(assignments);
+  const problems = [...parsed.problems];
+  const outcome =
+    problems.length === 0 ? setPackageDir(root, { values: parsed.values, env: io.env, dryRun: options.dryRun }) : undefined;
+  if (outcome) problems.push(...outcome.problems);
+  for (const w of outcome?.warnings ?? []) io.stderr(`asmpkg set: warning: ${w}`);
+  if (problems.length > 0) {
+    // a problem that is in no particular file (e.g. an unknown setter among several packages) is about DIR
+    const lines = problems.map((p) => `asmpkg set: ${formatSetterProblem({ ...p, file: p.file ?? '' }, display)}`);
+    lines.push(`asmpkg set: nothing was changed (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
+    throw new CliError(lines.join('\n'), 2);
+  }
+  const { changes, changed } = outcome!;
+  for (const c of changes) {
+    io.stdout(`${options.dryRun ? 'would set ' : ''}${display(c.file)}:${c.line}: ${c.field}: ${c.before || '(none)'} -> ${c.after} [${c.setters.join(', ')}]`);
+  }
+  const fields = changes.length;
+  io.stdout(
+    options.dryRun
+      ? `dry run: ${fields} change(s) in ${changed.length} file(s); nothing written`
+      : `set ${fields} change(s) in ${changed.length} file(s)`,
+  );
+}

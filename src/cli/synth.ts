@@ -1,0 +1,101 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { CliError, CliIO } from './io';
+import { AtomicOutput } from './output';
+import { isUpToDate } from './up-to-date';
+import { INDEX_FILE, sha256 } from '../render/index-file';
+import { GENERATOR, EXAMPLE_CONFIG } from './meta';
+
+export interface SynthOptions {
+  readonly config?: string;
+  readonly out: string;
+  readonly quiet?: boolean;
+  readonly regenerateCa?: boolean;
+}
+
+export function registerSynth(program: Command, io: CliIO): void {
+  program
+    .command('synth')
+    .description('render a package for every cluster of a config into OUT/<cluster-name>/')
+    .option('-c, --config <file>', 'config file (YAML); default: the embedded example config')
+    .option('-o, --out <dir>', 'output directory', 'dist')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--regenerate-ca', 'replace the generated on-prem CAs kept in OUT/<cluster>/secrets/ (running workloads lose trust)')
+    .addHelpText(
+      'after',
+      `
+Output is atomic: everything is rendered beside OUT and swapped in only when every
+cluster succeeded. A re-run with unchanged inputs leaves OUT untouched.
+
+Exit codes: 0 success, 2 bad input or refused request (one line per problem).`,
+    )
+    .action(async (opts: SynthOptions) => {
+      await runSynth(opts, io);
+    });
+}
+
+/** Reads the config file, refusing what is not a readable file. */
+async function readConfig(file: string, shown: string): Promise<string> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat) throw new CliError(`asmpkg: ${shown}: config file not found`, 2);
+  if (!stat.isFile()) throw new CliError(`asmpkg: ${shown}: is not a file (give a YAML config file)`, 2);
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`asmpkg: ${shown}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 2);
+  }
+}
+
+export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
+  const started = Date.now();
+  const configFile = opts.config ? path.resolve(io.cwd, opts.config) : EXAMPLE_CONFIG;
+  const shown = opts.config ?? 'example config';
+  const outDir = path.resolve(io.cwd, opts.out);
+  const text = await readConfig(configFile, shown);
+  const fingerprint = sha256(`${GENERATOR}\0${text}`);
+
+  if (!opts.regenerateCa && (await isUpToDate(outDir, fingerprint, io.cwd))) {
+    if (!opts.quiet) io.stdout(`asmpkg: ${opts.out} is up to date`);
+    return;
+  }
+
+  // The renderer loads only when there is something to render.
+  const { renderFleet } = await import('./render-fleet');
+  const progress = opts.quiet || !io.isTTY ? undefined : (done: number, total: number) => {
+    io.stderr(`\r\u001b[Krendered ${done}/${total} clusters (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  };
+  const plan = await renderFleet({ text, shown, outDir, fingerprint, regenerateCa: Boolean(opts.regenerateCa), cwd: io.cwd, progress });
+
+  const output = new AtomicOutput(outDir);
+  await withSignalsDeferred(output, () => output.write(plan.output, { gitIgnoredSecrets: true }));
+  if (!opts.quiet) {
+    const secs = ((Date.now() - started) / 1000).toFixed(2);
+    io.stdout(`asmpkg: rendered ${plan.clusters} cluster${plan.clusters === 1 ? '' : 's'} (${plan.files} files) to ${opts.out}/ in ${secs} s; index: ${opts.out}/${INDEX_FILE}`);
+  }
+}
+
+/**
+ * Runs a write so that SIGINT/SIGTERM leave OUT as it was and no staging directories
+ * behind: before the swap, a signal cleans up and exits; during the swap (a handful of
+ * renames), it waits for the swap to finish.
+ */
+async function withSignalsDeferred(output: AtomicOutput, write: () => Promise<void>): Promise<void> {
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signalled = sig;
+    if (!output.inSwap) void output.cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await write();
+  } catch (e) {
+    await output.cleanup();
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (signalled) process.exit(signalled === 'SIGINT' ? 130 : 143);
+}

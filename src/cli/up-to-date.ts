@@ -1,0 +1,24 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { INDEX_FILE, readFingerprint, sha256 } from '../render/index-file';
+
+/**
+ * Whether OUT already holds exactly what this run would write: the index's fingerprint
+ * matches, and every file and external input it lists is unchanged on disk. Reads the
+ * index with a regex and a line scan rather than a YAML parser, because this check is
+ * the whole of a no-op run and must cost next to nothing.
+ */
+export async function isUpToDate(outDir: string, fingerprint: string, cwd: string): Promise<boolean> {
+  const indexText = await fs.readFile(path.join(outDir, INDEX_FILE), 'utf8').catch(() => undefined);
+  if (indexText === undefined || readFingerprint(indexText) !== fingerprint) return false;
+  const entries = [...indexText.matchAll(/^\s*- path: (.+)\n\s+sha256: ([0-9a-f]{64})$/gm)];
+  if (entries.length === 0) return false;
+  const section = (i: number) => indexText.lastIndexOf('\nclusters:', entries[i].index ?? 0) === -1 ? 'inputs' : 'files';
+  const checks = entries.map(async (m, i) => {
+    const rel = m[1].replace(/^"|"$/g, '');
+    const file = section(i) === 'inputs' ? path.resolve(cwd, rel) : path.join(outDir, rel);
+    const content = await fs.readFile(file).catch(() => undefined);
+    return content !== undefined && sha256(content) === m[2];
+  });
+  return (await Promise.all(checks)).every(Boolean);
+}

@@ -1,0 +1,17 @@
+import { GKE_API } from '../catalog/gcp-services';
+import type { GkeIdentity } from './model';
+
+/**
+ * The values ASM derives from a GKE cluster's identity (SPEC section 3). Kept in one
+ * place: the control-plane CR, the proxies, the node agent and Config Connector all
+ * carry them, and kpt setters rewrite them as substitutions of the same inputs.
+ */
+export function gkeIdentity(projectId: string, projectNumber: string, location: string, cluster: string): GkeIdentity {
+  return {
+    meshId: `proj-${projectNumber}`,
+    workloadPool: `${projectId}.svc.id.goog`,
+    gcpMetadata: `${projectId}|${projectNumber}|${cluster}|${location}`,
+    clusterUrl: `${GKE_API.clusterUrlBase}/projects/${projectId}/locations/${location}/clusters/${cluster}`,
+    kccClusterName: `${projectId}/${location}/${cluster}`,
+  };
+}

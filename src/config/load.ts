@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { clusterFields, PROFILES } from './schema';
+import { meshOptionFields } from './mesh-options';
+import { hasPath, isMapping, mergeDefaults } from './defaults';
+import { InputError, Problem } from './problems';
+import { clusterRuleProblems, unsafeStringProblems } from './rules';
+import { supportProblems } from './support-rules';
+import { didYouMean } from './suggest';
+import { parseYamlInput } from './yaml-input';
+
+export const clusterSchema = z.strictObject({ ...clusterFields, ...meshOptionFields });
+export const defaultsSchema = clusterSchema.omit({ name: true }).partial();
+export const configSchema = z.strictObject({
+  /** Values merged into every cluster; a cluster's own values win. */
+  defaults: defaultsSchema.optional(),
+  clusters: z.array(clusterSchema).min(1),
+});
+
+export type ClusterInput = z.output<typeof clusterSchema>;
+export interface ConfigInput {
+  readonly clusters: readonly ClusterInput[];
+}
+
+const TOP_LEVEL_KEYS = ['defaults', 'clusters'];
+
+/**
+ * Parses and validates a config file's text. Throws `InputError` with every problem
+ * found (each naming its field path), or returns the clusters with defaults merged.
+ */
+export function parseConfig(text: string, file?: string): ConfigInput {
+  const parsed = parseYamlInput(text);
+  if (parsed.problems.length > 0) throw new InputError(parsed.problems, file);
+  const problems = validateShape(parsed.value);
+  if (problems.length > 0) throw new InputError(problems, file);
+  const raw = parsed.value as { defaults?: unknown; clusters: unknown[] };
+
+  const clusters: ClusterInput[] = [];
+  raw.clusters.forEach((rawCluster, i) => {
+    const at = ['clusters', i];
+    const merged = mergeDefaults(raw.defaults, rawCluster);
+    const result = clusterSchema.safeParse(merged);
+    const found: Problem[] = [...unsafeStringProblems(merged, at)];
+    if (!result.success) {
+      found.push(...zodProblems(result.error, merged, (path) => provenance(path, rawCluster, raw.defaults, at)));
+    } else {
+      found.push(...clusterRuleProblems(result.data, at), ...supportProblems(result.data, at));
+      clusters.push(result.data);
+    }
+    problems.push(...dedupe(found));
+  });
+  problems.push(...duplicateNameProblems(clusters, raw.clusters));
+  if (problems.length > 0) throw new InputError(problems, file);
+  return { clusters };
+}
+
+/** The document's outer shape, checked before clusters so their paths are meaningful. */
+function validateShape(value: unknown): Problem[] {
+  if (!isMapping(value)) {
+    return [{ path: [], value, message: 'the config must be a mapping with a `clusters:` list' }];
+  }
+  const problems: Problem[] = [];
+  for (const key of Object.keys(value)) {
+    if (!TOP_LEVEL_KEYS.includes(key)) problems.push(unknownKey([key], TOP_LEVEL_KEYS));
+  }
+  if (value.clusters === undefined) problems.push({ path: ['clusters'], message: 'is required: a list of clusters to render' });
+  else if (!Array.isArray(value.clusters)) problems.push({ path: ['clusters'], value: value.clusters, message: 'must be a list of clusters' });
+  else if (value.clusters.length === 0) problems.push({ path: ['clusters'], message: 'must list at least one cluster' });
+  if (value.defaults !== undefined) {
+    const result = defaultsSchema.safeParse(value.defaults);
+    if (!result.success) problems.push(...zodProblems(result.error, value.defaults, (p) => ['defaults', ...p]));
+  }
+  return problems;
+}
+
+/** Where a cluster's field came from: its own entry, or `defaults:`. */
+function provenance(path: readonly (string | number)[], rawCluster: unknown, defaults: unknown, at: (string | number)[]): (string | number)[] {
+  if (!hasPath(rawCluster, path) && hasPath(defaults, path)) return ['defaults', ...path];
+  return [...at, ...path];
+}
+
+function unknownKey(path: (string | number)[], known: readonly string[]): Problem {
+  const key = String(path[path.length - 1]);
+  const guess = didYouMean(key, known);
+  return { path, message: `unknown field${guess ? ` (did you mean "${guess}"?)` : `; known fields: ${known.join(', ')}`}` };
+}
+
+function zodProblems(error: z.ZodError, input: unknown, place: (path: (string | number)[]) => (string | number)[]): Problem[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      return unknownKey(place([...path, issue.keys[0]]), knownKeysAt(path, input));
+    }
+    const value = valueAt(input, path);
+    if (value === undefined && issue.code === 'invalid_type') return { path: place(path), message: 'is required' };
+    return { path: place(path), value, message: issue.message };
+  }).flatMap((p, i) => {
+    const issue = error.issues[i];
+    // zod reports all unknown keys of a mapping in one issue; give each its own line.
+    if (issue.code !== 'unrecognized_keys' || issue.keys.length === 1) return [p];
+    const path = issue.path.filter((x): x is string | number => typeof x !== 'symbol');
+    return issue.keys.map((k) => unknownKey(place([...path, k]), knownKeysAt(path, input)));
+  });
+}
+
+/** Known field names at a path of the cluster schema, for did-you-mean. */
+function knownKeysAt(path: readonly (string | number)[], _input: unknown): string[] {
+  let shape: z.ZodType | undefined = clusterSchema;
+  for (const part of path) {
+    shape = unwrap(shape);
+    if (shape instanceof z.ZodObject && typeof part === 'string') shape = (shape.shape as Record<string, z.ZodType>)[part];
+    else if (shape instanceof z.ZodArray && typeof part === 'number') shape = shape.element as z.ZodType;
+    else return [];
+  }
+  shape = unwrap(shape);
+  return shape instanceof z.ZodObject ? Object.keys(shape.shape) : [];
+}
+
+function unwrap(shape: z.ZodType | undefined): z.ZodType | undefined {
+  let s = shape;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let cur = value;
+  for (const part of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[part];
+  }
+  return cur;
+}
+
+function duplicateNameProblems(clusters: readonly ClusterInput[], raw: readonly unknown[]): Problem[] {
+  const seen = new Map<string, number>();
+  const problems: Problem[] = [];
+  raw.forEach((c, i) => {
+    const name = isMapping(c) ? c.name : undefined;
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else problems.push({ path: ['clusters', i, 'name'], value: name, message: `duplicates clusters[${first}].name: cluster names must be unique (each renders to OUT/<name>/)` });
+  });
+  void clusters;
+  return problems;
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path.join('.')}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export { PROFILES };

@@ -1,0 +1,69 @@
+import type { Release } from '../catalog/release';
+import type { Profile } from './schema';
+import type { TelemetryValues } from '../constructs/mesh/values';
+
+/** A namespace-level authentication policy, as the config states it. */
+export interface NamespacePolicySpec {
+  readonly namespace: string;
+  /** Peer mTLS mode for the namespace. */
+  readonly mtls?: 'PERMISSIVE' | 'STRICT';
+  /** JWT origins (ASM: only with originIsOptional and USE_ORIGIN). */
+  readonly origins?: readonly Record<string, unknown>[];
+  readonly originIsOptional?: boolean;
+  readonly principalBinding?: 'USE_PEER' | 'USE_ORIGIN';
+}
+
+/**
+ * One cluster after validation, defaults and derivation: everything a profile needs,
+ * with no optional field left for constructs to default again.
+ */
+export interface ClusterSpec {
+  readonly name: string;
+  readonly profile: Profile;
+  readonly release: Release;
+  /** Platform version as configured (GKE or GKE on-prem). */
+  readonly version: string;
+  /** Kubernetes `MAJOR.MINOR` the platform version runs. */
+  readonly kubernetesVersion: string;
+  readonly project?: { readonly id: string; readonly number: string };
+  readonly location?: string;
+  readonly nodePool: {
+    readonly name: string;
+    readonly machineType?: string;
+    readonly nodeCount: number;
+    readonly maxNodeCount: number;
+  };
+  readonly network: string;
+  readonly subnetwork: string;
+  readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE';
+  readonly kcc: 'current' | 'anthoscli';
+  readonly adminUser?: string;
+  readonly trustDomain: string;
+  readonly hub: string;
+  readonly tag: string;
+  readonly ingress: { readonly loadBalancerIP?: string; readonly nodePorts: Readonly<Record<string, number>> };
+  readonly certificates: {
+    readonly dir?: string;
+    readonly algorithm: 'rsa-4096' | 'ecdsa-p256';
+    readonly rootValidityDays: number;
+    readonly validityDays: number;
+    readonly organization: string;
+  };
+  readonly mesh: {
+    readonly mtls: 'PERMISSIVE' | 'STRICT';
+    readonly outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+    readonly egressGateway: boolean;
+    readonly namespacePolicies: readonly NamespacePolicySpec[];
+  };
+  readonly telemetry: TelemetryValues;
+}
+
+/** Values derived from project, cluster and location (SPEC section 3), GKE only. */
+export interface GkeIdentity {
+  readonly meshId: string;
+  readonly workloadPool: string;
+  readonly gcpMetadata: string;
+  readonly clusterUrl: string;
+  /** Config Connector `clusterName`: PROJECT/LOCATION/CLUSTER. */
+  readonly kccClusterName: string;
+}

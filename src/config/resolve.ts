@@ -1,0 +1,63 @@
+import { DEFAULT_RELEASE, RELEASES } from '../catalog/release';
+import { parsePlatformVersion, minorOf } from '../util/version';
+import type { ClusterInput } from './load';
+import type { ClusterSpec } from './model';
+import { platformVersions } from './rules';
+import { telemetryDefaults } from './support-rules';
+
+/** Defaults a generated CA uses when the config does not say. */
+export const CA_DEFAULTS = {
+  algorithm: 'rsa-4096',
+  rootValidityDays: 3650,
+  validityDays: 1825,
+  organization: 'asmpkg',
+} as const;
+
+/** GKE node pool names are at most 40 characters. */
+function defaultNodePoolName(cluster: string): string {
+  return `${cluster.slice(0, 35)}-pool`;
+}
+
+/**
+ * Fills every default and derives what follows from the release and platform version.
+ * Input must have passed validation (`parseConfig`).
+ */
+export function resolveCluster(c: ClusterInput): ClusterSpec {
+  const release = RELEASES.get(c.release ?? DEFAULT_RELEASE)!;
+  const version = parsePlatformVersion(c.version)!;
+  const platform = platformVersions(c.profile).table.find((t) => t.minor === minorOf(version))!;
+  const telemetry = { ...telemetryDefaults(c.profile), ...c.telemetry };
+  const trustDomain = c.project && c.profile !== 'onprem' ? `${c.project.id}.svc.id.goog` : (c.trustDomain ?? 'cluster.local');
+  return {
+    name: c.name,
+    profile: c.profile,
+    release,
+    version: c.version,
+    kubernetesVersion: platform.kubernetes,
+    project: c.project,
+    location: c.location,
+    nodePool: {
+      name: c.nodePool.name ?? defaultNodePoolName(c.name),
+      machineType: c.nodePool.machineType,
+      nodeCount: c.nodePool.nodeCount,
+      maxNodeCount: c.nodePool.maxNodeCount ?? c.nodePool.nodeCount,
+    },
+    network: c.network ?? 'default',
+    subnetwork: c.subnetwork ?? 'default',
+    releaseChannel: c.releaseChannel ?? 'REGULAR',
+    kcc: c.kcc ?? 'current',
+    adminUser: c.adminUser,
+    trustDomain,
+    hub: release.hub,
+    tag: release.tag,
+    ingress: { loadBalancerIP: c.ingress?.loadBalancerIP, nodePorts: c.ingress?.nodePorts ?? {} },
+    certificates: { ...CA_DEFAULTS, ...c.certificates },
+    mesh: {
+      mtls: (c.mesh?.mtls as 'PERMISSIVE' | 'STRICT' | undefined) ?? 'PERMISSIVE',
+      outboundTrafficPolicy: (c.mesh?.outboundTrafficPolicy as 'ALLOW_ANY' | 'REGISTRY_ONLY' | undefined) ?? 'ALLOW_ANY',
+      egressGateway: c.mesh?.egressGateway ?? false,
+      namespacePolicies: (c.mesh?.namespacePolicies ?? []) as ClusterSpec['mesh']['namespacePolicies'],
+    },
+    telemetry: telemetry as ClusterSpec['telemetry'],
+  };
+}

@@ -1,0 +1,139 @@
+import { machineTypeVcpus } from '../catalog/machine-types';
+import { RELEASES } from '../catalog/release';
+import { GKE_VERSIONS, MIN_NODES, MIN_VCPUS, ONPREM_VERSIONS, PlatformMinor } from '../catalog/requirements';
+import { comparePlatformVersions, minorOf, parsePlatformVersion } from '../util/version';
+import type { Problem } from './problems';
+import type { ClusterInput } from './load';
+
+type Path = readonly (string | number)[];
+
+/**
+ * Rules that need release facts or look across fields. Each returns every problem it
+ * finds; none stops at the first.
+ */
+export function clusterRuleProblems(c: ClusterInput, at: Path): Problem[] {
+  return [
+    ...releaseProblems(c, at),
+    ...versionProblems(c, at),
+    ...nodePoolProblems(c, at),
+    ...profileFieldProblems(c, at),
+    ...ingressProblems(c, at),
+  ];
+}
+
+function releaseProblems(c: ClusterInput, at: Path): Problem[] {
+  if (c.release === undefined || RELEASES.has(c.release)) return [];
+  return [{ path: [...at, 'release'], value: c.release, message: `unknown release; asmpkg renders ${[...RELEASES.keys()].join(', ')}` }];
+}
+
+/** The supported minor a platform version belongs to, and the table it was checked against. */
+export function platformVersions(profile: ClusterInput['profile']): { table: readonly PlatformMinor[]; platform: string } {
+  return profile === 'onprem' ? { table: ONPREM_VERSIONS, platform: 'GKE on-prem' } : { table: GKE_VERSIONS, platform: 'GKE' };
+}
+
+function versionProblems(c: ClusterInput, at: Path): Problem[] {
+  const { table, platform } = platformVersions(c.profile);
+  const path = [...at, 'version'];
+  const parsed = parsePlatformVersion(c.version);
+  if (!parsed) return [{ path, value: c.version, message: `must be a ${platform} version like ${table[table.length - 1].minimum}` }];
+  const entry = table.find((t) => t.minor === minorOf(parsed));
+  const range = `${table[0].minor}-${table[table.length - 1].minor}`;
+  if (!entry) {
+    return [{ path, value: c.version, message: `${platform} ${minorOf(parsed)} is not supported by ASM 1.4 (supported: ${platform} ${range}, minimums ${table.map((t) => t.minimum).join(', ')})` }];
+  }
+  const min = parsePlatformVersion(entry.minimum)!;
+  if (comparePlatformVersions(parsed, min) < 0) {
+    return [{ path, value: c.version, message: `is below the minimum ${platform} version ${entry.minimum} that ASM 1.4 requires for ${entry.minor}` }];
+  }
+  return [];
+}
+
+function nodePoolProblems(c: ClusterInput, at: Path): Problem[] {
+  const problems: Problem[] = [];
+  const pool = c.nodePool;
+  const path = [...at, 'nodePool'];
+  if (pool.nodeCount < MIN_NODES) {
+    problems.push({ path: [...path, 'nodeCount'], value: pool.nodeCount, message: `must be at least ${MIN_NODES}: ASM requires at least ${MIN_NODES} nodes` });
+  }
+  if (pool.maxNodeCount !== undefined && pool.maxNodeCount < pool.nodeCount) {
+    problems.push({ path: [...path, 'maxNodeCount'], value: pool.maxNodeCount, message: `must be at least nodeCount (${pool.nodeCount})` });
+  }
+  if (pool.machineType !== undefined) {
+    const lookup = machineTypeVcpus(pool.machineType);
+    if (!lookup.known) {
+      problems.push({ path: [...path, 'machineType'], value: pool.machineType, message: `unknown machine type: ${lookup.reason}` });
+    } else if (lookup.vcpus < MIN_VCPUS) {
+      problems.push({
+        path: [...path, 'machineType'],
+        value: pool.machineType,
+        message: `has ${lookup.vcpus} vCPU; ASM requires at least ${MIN_VCPUS} vCPUs per node (n1-standard-4, e2-standard-4 or larger)`,
+      });
+    }
+  } else if (c.profile !== 'onprem') {
+    problems.push({ path: [...path, 'machineType'], message: 'is required' });
+  }
+  if (pool.cpus !== undefined) {
+    if (c.profile !== 'onprem') problems.push({ path: [...path, 'cpus'], value: pool.cpus, message: 'applies only to profile onprem; on GKE set machineType' });
+    else if (pool.cpus < MIN_VCPUS) problems.push({ path: [...path, 'cpus'], value: pool.cpus, message: `must be at least ${MIN_VCPUS}: ASM requires at least ${MIN_VCPUS} vCPUs per node` });
+  }
+  if (c.profile === 'onprem' && pool.machineType === undefined && pool.cpus === undefined) {
+    problems.push({ path: [...path, 'cpus'], message: `is required on-prem (or machineType): ASM requires at least ${MIN_VCPUS} vCPUs per node` });
+  }
+  return problems;
+}
+
+/** Fields a profile needs, and fields that mean nothing for it (refused so typos surface). */
+function profileFieldProblems(c: ClusterInput, at: Path): Problem[] {
+  const problems: Problem[] = [];
+  const need = (field: keyof ClusterInput, why: string) => {
+    if (c[field] === undefined) problems.push({ path: [...at, field], message: `is required for profile ${c.profile}: ${why}` });
+  };
+  const refuse = (field: keyof ClusterInput, why: string) => {
+    if (c[field] !== undefined) problems.push({ path: [...at, field], value: c[field], message: `does not apply to profile ${c.profile}: ${why}` });
+  };
+  if (c.profile === 'gke' || c.profile === 'gke-istioctl') {
+    need('project', 'the mesh ID, trust domain and Mesh CA derive from it');
+    need('location', 'the cluster URL and GCP metadata derive from it');
+    refuse('trustDomain', 'on GKE the trust domain is the workload identity pool PROJECT_ID.svc.id.goog');
+    refuse('certificates', 'GKE uses Mesh CA; a plugged-in CA is for onprem');
+  }
+  if (c.profile === 'gke-istioctl' || c.profile === 'onprem') {
+    need('adminUser', 'the install starts by granting this user cluster-admin');
+    refuse('kcc', 'the cluster already exists; Config Connector resources are rendered only for profile gke');
+    refuse('network', 'the cluster already exists (profile gke declares it)');
+    refuse('subnetwork', 'the cluster already exists (profile gke declares it)');
+    refuse('releaseChannel', 'the cluster already exists (profile gke declares it)');
+  }
+  if (c.profile === 'gke') refuse('adminUser', 'anthoscli applies the package with your own credentials');
+  if (c.profile === 'onprem') {
+    if (c.ingress?.loadBalancerIP === undefined) {
+      problems.push({ path: [...at, 'ingress', 'loadBalancerIP'], message: 'is required for profile onprem: the ingress gateway is reached through your load balancer VIP' });
+    }
+    if (c.project === undefined && c.location !== undefined) refuse('location', 'a GCP location means nothing on-prem');
+  }
+  return problems;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function ingressProblems(c: ClusterInput, at: Path): Problem[] {
+  const ip = c.ingress?.loadBalancerIP;
+  // IPv6 gets the support matrix's own message; anything else that is not IPv4 is a typo.
+  if (ip === undefined || ip.includes(':') || IPV4.test(ip)) return [];
+  return [{ path: [...at, 'ingress', 'loadBalancerIP'], value: ip, message: 'must be an IPv4 address (a.b.c.d)' }];
+}
+
+/** Strings with control characters or template markers are refused wherever they appear. */
+export function unsafeStringProblems(value: unknown, at: Path): Problem[] {
+  const problems: Problem[] = [];
+  const walk = (v: unknown, path: (string | number)[]) => {
+    if (typeof v === 'string') {
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f]/.test(v)) problems.push({ path, value: v, message: 'must not contain control characters or newlines' });
+      else if (v.includes('${')) problems.push({ path, value: v, message: 'must not contain "${" (reserved for kpt setters)' });
+    } else if (Array.isArray(v)) v.forEach((item, i) => walk(item, [...path, i]));
+    else if (typeof v === 'object' && v !== null) for (const [k, item] of Object.entries(v)) walk(item, [...path, k]);
+  };
+  walk(value, [...at]);
+  return problems;
+}

@@ -1,0 +1,37 @@
+import { LineCounter, parseDocument } from 'yaml';
+import type { Problem } from './problems';
+
+/** Limits that keep a hostile config (alias bombs, huge files) from eating the machine. */
+export const INPUT_LIMITS = {
+  maxBytes: 1024 * 1024,
+  maxAliasCount: 100,
+} as const;
+
+/**
+ * Parses one YAML document strictly: duplicate keys, several documents, and more than
+ * a few aliases are errors. Returns the plain value, or problems with line numbers.
+ */
+export function parseYamlInput(text: string): { value?: unknown; problems: Problem[] } {
+  if (Buffer.byteLength(text, 'utf8') > INPUT_LIMITS.maxBytes) {
+    return { problems: [{ path: [], message: `the file is larger than ${INPUT_LIMITS.maxBytes / 1024} KiB; a config is never that big` }] };
+  }
+  if (text.trim() === '') {
+    return { problems: [{ path: [], message: 'the file is empty: expected a mapping with a `clusters:` list' }] };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, lineCounter, prettyErrors: false, strict: true });
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+        return { path: [], message: `not valid YAML at line ${pos.line}, column ${pos.col}: ${first}` };
+      }),
+    };
+  }
+  try {
+    return { value: doc.toJS({ maxAliasCount: INPUT_LIMITS.maxAliasCount }), problems: [] };
+  } catch (e) {
+    return { problems: [{ path: [], message: `refused: ${(e as Error).message.split('\n')[0]} (at most ${INPUT_LIMITS.maxAliasCount} aliases)` }] };
+  }
+}

@@ -1,0 +1,83 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GKE_API } from '../../catalog/gcp-services';
+
+export interface GkeClusterProps {
+  readonly name: string;
+  readonly projectId: string;
+  /** Zone or region. */
+  readonly location: string;
+  /** Workload identity pool, `PROJECT_ID.svc.id.goog`. */
+  readonly workloadPool: string;
+  /** GCP label `mesh_id` ASM uses to group clusters into a mesh. */
+  readonly meshId: string;
+  readonly network: string;
+  readonly subnetwork: string;
+  readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE';
+  /** `anthoscli` renders the 2020 v1alpha2 resources the seed's anthoscli read. */
+  readonly flavour: 'current' | 'anthoscli';
+  /** `PROJECT/LOCATION/CLUSTER`, which anthoscli read from `metadata.clusterName`. */
+  readonly kccClusterName: string;
+}
+
+/** Region of a zone (`us-central1-c` → `us-central1`); a region is its own. */
+export function regionOf(location: string): string {
+  return /-[a-z]$/.test(location) ? location.slice(0, -2) : location;
+}
+
+/**
+ * A GKE cluster with workload identity, the `mesh_id` label and Stackdriver Kubernetes
+ * logging/monitoring, declared as Config Connector resources.
+ */
+export class GkeCluster extends Construct {
+  constructor(scope: Construct, id: string, props: GkeClusterProps) {
+    super(scope, id);
+    if (props.flavour === 'anthoscli') {
+      new ApiObject(this, 'identity-namespace', {
+        apiVersion: 'identity.cnrm.cloud.google.com/v1alpha2',
+        kind: 'IdentityNamespace',
+        metadata: { name: 'default', namespace: props.projectId },
+        spec: {},
+      });
+      new ApiObject(this, 'cluster', {
+        apiVersion: 'container.cnrm.cloud.google.com/v1alpha2',
+        kind: 'ContainerCluster',
+        metadata: { clusterName: props.kccClusterName, name: props.name, namespace: props.projectId },
+        spec: {
+          location: props.location,
+          workloadIdentity: { identityNamespace: 'default' },
+          labels: { mesh_id: props.meshId },
+          loggingService: GKE_API.loggingService,
+          monitoringService: GKE_API.monitoringService,
+          network: props.network,
+          subnetwork: props.subnetwork,
+          releaseChannel: { channel: props.releaseChannel },
+        },
+      });
+      return;
+    }
+    new ApiObject(this, 'cluster', {
+      apiVersion: 'container.cnrm.cloud.google.com/v1beta1',
+      kind: 'ContainerCluster',
+      metadata: {
+        name: props.name,
+        namespace: props.projectId,
+        // Config Connector turns metadata labels into GCP resource labels.
+        labels: { mesh_id: props.meshId },
+        // The node pool is its own resource; GKE's default pool would be a second,
+        // unmanaged one.
+        annotations: { 'cnrm.cloud.google.com/remove-default-node-pool': 'true' },
+      },
+      spec: {
+        location: props.location,
+        initialNodeCount: 1,
+        workloadIdentityConfig: { workloadPool: props.workloadPool },
+        loggingService: GKE_API.loggingService,
+        monitoringService: GKE_API.monitoringService,
+        networkRef: { external: `projects/${props.projectId}/global/networks/${props.network}` },
+        subnetworkRef: { external: `projects/${props.projectId}/regions/${regionOf(props.location)}/subnetworks/${props.subnetwork}` },
+        releaseChannel: { channel: props.releaseChannel },
+      },
+    });
+  }
+}

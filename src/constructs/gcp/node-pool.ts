@@ -1,0 +1,56 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+
+export interface GkeNodePoolProps {
+  readonly name: string;
+  readonly projectId: string;
+  readonly location: string;
+  readonly clusterName: string;
+  readonly machineType: string;
+  /** Nodes to start with, and the autoscaling floor (ASM needs at least 4). */
+  readonly nodeCount: number;
+  readonly maxNodeCount: number;
+  readonly flavour: 'current' | 'anthoscli';
+  /** `PROJECT/LOCATION/CLUSTER`, which anthoscli read from `metadata.clusterName`. */
+  readonly kccClusterName: string;
+}
+
+/**
+ * The cluster's node pool. Nodes run the GKE metadata server, which workload identity
+ * (and so the node agent's Mesh CA token exchange) needs.
+ */
+export class GkeNodePool extends Construct {
+  constructor(scope: Construct, id: string, props: GkeNodePoolProps) {
+    super(scope, id);
+    const autoscaling = { minNodeCount: props.nodeCount, maxNodeCount: props.maxNodeCount };
+    const management = { autoRepair: true, autoUpgrade: true };
+    if (props.flavour === 'anthoscli') {
+      new ApiObject(this, 'node-pool', {
+        apiVersion: 'container.cnrm.cloud.google.com/v1alpha2',
+        kind: 'ContainerNodePool',
+        metadata: { clusterName: props.kccClusterName, name: props.name, namespace: props.projectId },
+        spec: {
+          initialNodeCount: props.nodeCount,
+          autoscaling,
+          nodeConfig: { machineType: props.machineType, workloadMetadataConfig: { nodeMetadata: 'GKE_METADATA_SERVER' } },
+          management,
+          clusterRef: { name: props.clusterName },
+        },
+      });
+      return;
+    }
+    new ApiObject(this, 'node-pool', {
+      apiVersion: 'container.cnrm.cloud.google.com/v1beta1',
+      kind: 'ContainerNodePool',
+      metadata: { name: props.name, namespace: props.projectId },
+      spec: {
+        location: props.location,
+        clusterRef: { name: props.clusterName },
+        initialNodeCount: props.nodeCount,
+        autoscaling,
+        nodeConfig: { machineType: props.machineType, workloadMetadataConfig: { mode: 'GKE_METADATA' } },
+        management,
+      },
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { MeshValues } from './values';
+
+export interface ControlPlaneProps {
+  readonly values: MeshValues;
+  /** IstioControlPlane `spec.profile`: `asm` on GKE, `asm-onprem` on-prem. */
+  readonly profile: string;
+  /** `PROJECT/LOCATION/CLUSTER`, which anthoscli reads from `metadata.clusterName` (gke only). */
+  readonly kccClusterName?: string;
+}
+
+/** Marks a resource as input for tools, never to be applied to a cluster. */
+export const LOCAL_CONFIG_ANNOTATION = { 'config.kubernetes.io/local-config': 'true' } as const;
+
+/**
+ * The IstioControlPlane CR (`install.istio.io/v1alpha2`) that anthoscli and
+ * `istioctl manifest apply -f` install from. It is input for those tools, so it is
+ * marked local-config: kpt and GitOps appliers skip it.
+ */
+export class ControlPlane extends Construct {
+  readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ControlPlaneProps) {
+    super(scope, id);
+    const v = props.values;
+    const global: Record<string, unknown> = { trustDomain: v.trustDomain };
+    if (v.meshId) global.meshID = v.meshId;
+    if (v.sdsTokenAudience) global.sds = { token: { aud: v.sdsTokenAudience } };
+    const proxy: Record<string, unknown> = {};
+    if (v.gcpMetadata) proxy.env = { GCP_METADATA: v.gcpMetadata };
+    if (v.telemetry.accessLog === 'stdout') proxy.accessLogFile = '/dev/stdout';
+    if (v.telemetry.tracing === 'jaeger') proxy.tracer = 'zipkin';
+    if (v.telemetry.tracing === 'stackdriver') proxy.tracer = 'stackdriver';
+    if (Object.keys(proxy).length > 0) global.proxy = proxy;
+    global.outboundTrafficPolicy = { mode: v.outboundTrafficPolicy };
+    if (v.telemetry.tracing === 'jaeger' && v.telemetry.jaegerAddress) global.tracer = { zipkin: { address: v.telemetry.jaegerAddress } };
+
+    const values: Record<string, unknown> = { global };
+    if (v.clusterUrl) values.nodeagent = { env: { GKE_CLUSTER_URL: v.clusterUrl } };
+    const ingress: Record<string, unknown> = {};
+    if (v.ingress.loadBalancerIP) ingress.loadBalancerIP = v.ingress.loadBalancerIP;
+    if (Object.keys(ingress).length > 0) values.gateways = { 'istio-ingressgateway': ingress };
+
+    const spec: Record<string, unknown> = { profile: props.profile, hub: v.hub, tag: v.tag };
+    if (v.egressGateway) spec.gateways = { components: { egressGateway: { enabled: true } } };
+    spec.values = values;
+
+    this.resource = new ApiObject(this, 'resource', {
+      apiVersion: 'install.istio.io/v1alpha2',
+      kind: 'IstioControlPlane',
+      metadata: {
+        name: 'asm',
+        ...(props.kccClusterName ? { clusterName: props.kccClusterName } : {}),
+        annotations: { ...LOCAL_CONFIG_ANNOTATION },
+      },
+      spec,
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { Construct } from 'constructs';
+import { component, ISTIO_NAMESPACE } from '../../catalog/components';
+import { imageRef } from '../../catalog/release';
+import {
+  Deployment,
+  HorizontalPodAutoscaler,
+  PodDisruptionBudget,
+  Role,
+  Service,
+  ServiceAccount,
+  type Container,
+} from '../k8s';
+import { defaultSecretVolumes, gatewayProxyContainer, gatewayVolumes } from './gateway-proxy';
+import type { MeshValues } from './values';
+
+export interface IngressGatewayProps {
+  /** Mesh values: release images, platform (SDS vs Citadel secrets), ingress VIP and pinned NodePorts. */
+  readonly values: MeshValues;
+}
+
+/** Gateway SDS socket directory shared by the `ingress-sds` and `istio-proxy` containers. */
+const GATEWAY_SDS_PATH = '/var/run/ingress_gateway';
+
+/** HPA bounds and CPU target of Istio 1.4's gateways. */
+export const GATEWAY_AUTOSCALE = { minReplicas: 1, maxReplicas: 5, cpuTargetAverageUtilization: 80 } as const;
+
+/**
+ * The ingress gateway, `istio-ingressgateway`: Envoy as the mesh's edge proxy behind a
+ * LoadBalancer Service with exactly the seed's ports (SPEC section 5). Beside the proxy
+ * runs `ingress-sds` (node-agent-k8s in gateway mode), which serves Gateway TLS keys
+ * from Kubernetes secrets, so the gateway may read secrets in its namespace.
+ */
+export class IngressGateway extends Construct {
+  readonly deployment: Deployment;
+  readonly service: Service;
+  readonly serviceAccount: ServiceAccount;
+
+  constructor(scope: Construct, id: string, props: IngressGatewayProps) {
+    super(scope, id);
+    const v = props.values;
+    const c = component('ingressGateway');
+    const k8s = v.kubernetesVersion;
+    const labels = c.labels;
+    const secretVolumes = defaultSecretVolumes('ingress');
+
+    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
+      name: c.serviceAccount,
+      namespace: ISTIO_NAMESPACE,
+      labels,
+      kubernetesVersion: k8s,
+    });
+
+    const sds: Container = {
+      name: 'ingress-sds',
+      image: imageRef(v.release, 'nodeAgent', v.hub, v.tag),
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
+      env: [
+        { name: 'ENABLE_WORKLOAD_SDS', value: 'false' },
+        { name: 'ENABLE_INGRESS_GATEWAY_SDS', value: 'true' },
+        { name: 'INGRESS_GATEWAY_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
+      ],
+      volumeMounts: [{ name: 'ingressgatewaysdsudspath', mountPath: GATEWAY_SDS_PATH }],
+    };
+    const proxy = gatewayProxyContainer({
+      values: v,
+      component: c,
+      secretVolumes,
+      extraEnv: [{ name: 'ISTIO_META_USER_SDS', value: 'true' }],
+      extraVolumeMounts: [{ name: 'ingressgatewaysdsudspath', mountPath: GATEWAY_SDS_PATH }],
+    });
+
+    this.deployment = new Deployment(this, 'Deployment', {
+      name: c.workloadName,
+      namespace: ISTIO_NAMESPACE,
+      kubernetesVersion: k8s,
+      labels,
+      selector: c.selector,
+      serviceAccountName: c.serviceAccount,
+      containers: [sds, proxy],
+      volumes: [{ name: 'ingressgatewaysdsudspath', emptyDir: {} }, ...gatewayVolumes(v, c, secretVolumes)],
+    });
+
+    this.service = new Service(this, 'Service', {
+      spec: c.service!,
+      namespace: ISTIO_NAMESPACE,
+      selector: c.selector,
+      labels,
+      loadBalancerIP: v.ingress.loadBalancerIP,
+      nodePorts: v.ingress.nodePorts,
+      kubernetesVersion: k8s,
+    });
+
+    // Gateway SDS reads the TLS secrets Gateways name (credentialName) in istio-system.
+    new Role(this, 'SdsRole', {
+      name: `${c.workloadName}-sds`,
+      namespace: ISTIO_NAMESPACE,
+      labels: { release: labels.release },
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
+      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
+      kubernetesVersion: k8s,
+    });
+
+    new PodDisruptionBudget(this, 'Pdb', {
+      name: 'ingressgateway',
+      namespace: ISTIO_NAMESPACE,
+      kubernetesVersion: k8s,
+      labels,
+      selector: c.labels,
+      minAvailable: 1,
+    });
+
+    new HorizontalPodAutoscaler(this, 'Hpa', {
+      name: c.workloadName,
+      namespace: ISTIO_NAMESPACE,
+      kubernetesVersion: k8s,
+      labels,
+      target: { kind: 'Deployment', name: c.workloadName },
+      ...GATEWAY_AUTOSCALE,
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
+import { PROXY } from '../../catalog/proxy';
+import { ConfigMap } from '../k8s';
+import { injectionTemplate, usesSds, zipkinAddress } from './injection-template';
+import type { MeshValues } from './values';
+
+/** Name of the mesh config ConfigMap every component reads. */
+export const MESH_CONFIG_MAP = 'istio';
+/** Name of the injector's ConfigMap (policy + template, and values). */
+export const INJECTOR_CONFIG_MAP = 'istio-sidecar-injector';
+
+/** The mesh's Envoy access log file: `/dev/stdout` when access logs go to stdout, else none. */
+export function accessLogFile(values: MeshValues): string {
+  return values.telemetry.accessLog === 'stdout' ? '/dev/stdout' : '';
+}
+
+/** The proxies' tracer config (`defaultConfig.tracing`). */
+function tracing(values: MeshValues): Record<string, unknown> {
+  const zipkin = zipkinAddress(values);
+  return zipkin ? { zipkin: { address: zipkin } } : { stackdriver: {} };
+}
+
+/**
+ * Istio 1.4 MeshConfig of an ASM mesh (the `mesh` key of the `istio` ConfigMap):
+ * no Mixer, MCP from galley over mTLS, SDS from the node agent on GKE, the trust
+ * domain, access log, tracing and outbound policy from values, and the proxies'
+ * `defaultConfig` matching the injected sidecar's arguments.
+ */
+export function meshConfig(values: MeshValues): Record<string, unknown> {
+  const sds = usesSds(values);
+  return {
+    disablePolicyChecks: true,
+    disableMixerHttpReports: true,
+    enableTracing: values.telemetry.tracing !== 'off',
+    accessLogFile: accessLogFile(values),
+    accessLogFormat: '',
+    accessLogEncoding: 'TEXT',
+    enableEnvoyAccessLogService: false,
+    ingressService: COMPONENTS.ingressGateway.workloadName,
+    connectTimeout: PROXY.connectTimeout,
+    protocolDetectionTimeout: '100ms',
+    dnsRefreshRate: PROXY.dnsRefreshRate,
+    sdsUdsPath: sds ? PROXY.sdsUdsPath : '',
+    trustDomain: values.trustDomain,
+    trustDomainAliases: [],
+    enableAutoMtls: false,
+    outboundTrafficPolicy: { mode: values.outboundTrafficPolicy },
+    rootNamespace: ISTIO_NAMESPACE,
+    certificates: [],
+    configSources: [
+      {
+        address: `${COMPONENTS.galley.service!.name}.${ISTIO_NAMESPACE}.svc:9901`,
+        tlsSettings: { mode: 'ISTIO_MUTUAL' },
+      },
+    ],
+    defaultConfig: {
+      connectTimeout: PROXY.connectTimeout,
+      configPath: PROXY.configPath,
+      binaryPath: PROXY.binaryPath,
+      serviceCluster: 'istio-proxy',
+      drainDuration: PROXY.drainDuration,
+      parentShutdownDuration: PROXY.parentShutdownDuration,
+      proxyAdminPort: PROXY.proxyAdminPort,
+      concurrency: PROXY.concurrency,
+      tracing: tracing(values),
+      controlPlaneAuthPolicy: PROXY.controlPlaneAuthPolicy,
+      discoveryAddress: PROXY.discoveryAddress,
+    },
+  };
+}
+
+/** The mesh config as YAML text. */
+export function meshConfigYaml(values: MeshValues): string {
+  return stringify(meshConfig(values), { lineWidth: 0 });
+}
+
+export interface MeshConfigProps {
+  readonly values: MeshValues;
+}
+
+/** The `istio` ConfigMap: mesh config (`mesh`) and mesh networks (`meshNetworks`). */
+export class MeshConfig extends Construct {
+  readonly name = MESH_CONFIG_MAP;
+
+  constructor(scope: Construct, id: string, props: MeshConfigProps) {
+    super(scope, id);
+    new ConfigMap(this, 'Resource', {
+      name: MESH_CONFIG_MAP,
+      namespace: ISTIO_NAMESPACE,
+      labels: { app: 'istio', release: 'istio' },
+      data: { mesh: meshConfigYaml(props.values), meshNetworks: 'networks: {}\n' },
+    });
+  }
+}
+
+/**
+ * The values the injector exposes to the template as `.Values`. The template bakes
+ * these in already; they are kept for the injector (it requires the key) and for
+ * people reading the ConfigMap.
+ */
+export function injectorValues(values: MeshValues): Record<string, unknown> {
+  return {
+    global: {
+      hub: values.hub,
+      tag: values.tag,
+      trustDomain: values.trustDomain,
+      meshID: values.meshId ?? '',
+      sds: { enabled: usesSds(values), udsPath: usesSds(values) ? PROXY.sdsUdsPath : '', token: { aud: values.sdsTokenAudience ?? '' } },
+      proxy: { image: values.release.images.proxy, statusPort: PROXY.statusPort, tracer: values.telemetry.tracing === 'stackdriver' ? 'stackdriver' : 'zipkin' },
+      proxy_init: { image: values.release.images.proxy },
+    },
+  };
+}
+
+/** The `config` key of the injector ConfigMap: policy, selectors and template. */
+export function injectorConfigYaml(values: MeshValues): string {
+  return stringify(
+    {
+      policy: 'enabled',
+      alwaysInjectSelector: [],
+      neverInjectSelector: [],
+      injectedAnnotations: {},
+      template: injectionTemplate(values),
+    },
+    { lineWidth: 0, blockQuote: 'literal' },
+  );
+}
+
+export interface SidecarInjectorConfigProps {
+  readonly values: MeshValues;
+}
+
+/** The `istio-sidecar-injector` ConfigMap: injection policy and the sidecar template. */
+export class SidecarInjectorConfig extends Construct {
+  readonly name = INJECTOR_CONFIG_MAP;
+
+  constructor(scope: Construct, id: string, props: SidecarInjectorConfigProps) {
+    super(scope, id);
+    new ConfigMap(this, 'Resource', {
+      name: INJECTOR_CONFIG_MAP,
+      namespace: ISTIO_NAMESPACE,
+      labels: { ...COMPONENTS.sidecarInjector.labels },
+      data: {
+        config: injectorConfigYaml(props.values),
+        values: JSON.stringify(injectorValues(props.values)),
+      },
+    });
+  }
+}

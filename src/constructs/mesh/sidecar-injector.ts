@@ -1,0 +1,129 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { apiVersionFor } from '../../catalog/api-versions';
+import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
+import { imageRef } from '../../catalog/release';
+import { ClusterRole, Deployment, PodDisruptionBudget, Service, ServiceAccount } from '../k8s';
+import { clusterRoleName } from './control-plane-proxy';
+import { INJECTOR_CONFIG_MAP, MESH_CONFIG_MAP } from './mesh-config';
+import type { MeshValues } from './values';
+
+/** Name of the injector's MutatingWebhookConfiguration. */
+export const INJECTOR_WEBHOOK = 'istio-sidecar-injector';
+/** The namespace label that turns injection on (SPEC section 5). */
+export const INJECTION_LABEL = { 'istio-injection': 'enabled' } as const;
+
+/**
+ * The injector's MutatingWebhookConfiguration: pod CREATE in namespaces labelled
+ * `istio-injection: enabled`. No caBundle: the injector patches it in
+ * (`--reconcileWebhookConfig=true`).
+ */
+export function injectorWebhookConfiguration(kubernetesVersion: string): Record<string, unknown> {
+  const apiVersion = apiVersionFor('MutatingWebhookConfiguration', kubernetesVersion);
+  const v1 = apiVersion === 'admissionregistration.k8s.io/v1';
+  return {
+    apiVersion,
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: INJECTOR_WEBHOOK, labels: { ...COMPONENTS.sidecarInjector.labels } },
+    webhooks: [
+      {
+        name: 'sidecar-injector.istio.io',
+        clientConfig: { service: { name: COMPONENTS.sidecarInjector.service!.name, namespace: ISTIO_NAMESPACE, path: '/inject' } },
+        rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
+        failurePolicy: 'Fail',
+        namespaceSelector: { matchLabels: { ...INJECTION_LABEL } },
+        ...(v1 ? { sideEffects: 'None', admissionReviewVersions: ['v1beta1'] } : {}),
+      },
+    ],
+  };
+}
+
+export interface SidecarInjectorProps {
+  readonly values: MeshValues;
+}
+
+/**
+ * The sidecar injector (istio-sidecar-injector): a webhook that adds `istio-init`
+ * and `istio-proxy` to pods of labelled namespaces, from the template in the
+ * `istio-sidecar-injector` ConfigMap (see `SidecarInjectorConfig`).
+ */
+export class SidecarInjector extends Construct {
+  static readonly spec = COMPONENTS.sidecarInjector;
+
+  constructor(scope: Construct, id: string, props: SidecarInjectorProps) {
+    super(scope, id);
+    const { values } = props;
+    const c = COMPONENTS.sidecarInjector;
+    const v = values.kubernetesVersion;
+    const labels = c.labels;
+
+    new ServiceAccount(this, 'ServiceAccount', { name: c.serviceAccount, namespace: ISTIO_NAMESPACE, labels, kubernetesVersion: v });
+    new ClusterRole(this, 'ClusterRole', {
+      name: clusterRoleName('istio-sidecar-injector'),
+      labels,
+      kubernetesVersion: v,
+      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['get', 'list', 'watch', 'patch'] },
+      ],
+    });
+
+    const probe = {
+      exec: { command: ['/usr/local/bin/sidecar-injector', 'probe', '--probe-path=/health', '--interval=4s'] },
+      initialDelaySeconds: 4,
+      periodSeconds: 4,
+    };
+    new Deployment(this, 'Deployment', {
+      name: c.workloadName,
+      namespace: ISTIO_NAMESPACE,
+      kubernetesVersion: v,
+      labels,
+      selector: c.selector,
+      replicas: 1,
+      serviceAccountName: c.serviceAccount,
+      containers: [
+        {
+          name: 'sidecar-injector-webhook',
+          image: imageRef(values.release, 'sidecarInjector', values.hub, values.tag),
+          args: [
+            '--caCertFile=/etc/istio/certs/root-cert.pem',
+            '--tlsCertFile=/etc/istio/certs/cert-chain.pem',
+            '--tlsKeyFile=/etc/istio/certs/key.pem',
+            '--injectConfig=/etc/istio/inject/config',
+            '--meshConfig=/etc/istio/config/mesh',
+            '--healthCheckInterval=2s',
+            '--healthCheckFile=/health',
+            '--reconcileWebhookConfig=true',
+          ],
+          livenessProbe: probe,
+          readinessProbe: probe,
+          resources: { requests: { cpu: '10m' } },
+          volumeMounts: [
+            { name: 'config-volume', mountPath: '/etc/istio/config', readOnly: true },
+            { name: 'certs', mountPath: '/etc/istio/certs', readOnly: true },
+            { name: 'inject-config', mountPath: '/etc/istio/inject', readOnly: true },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'config-volume', configMap: { name: MESH_CONFIG_MAP } },
+        { name: 'certs', secret: { secretName: `istio.${c.serviceAccount}` } },
+        {
+          name: 'inject-config',
+          configMap: {
+            name: INJECTOR_CONFIG_MAP,
+            items: [
+              { key: 'config', path: 'config' },
+              { key: 'values', path: 'values' },
+            ],
+          },
+        },
+      ],
+    });
+
+    new Service(this, 'Service', { spec: c.service!, namespace: ISTIO_NAMESPACE, selector: c.selector, labels, kubernetesVersion: v });
+    new PodDisruptionBudget(this, 'Pdb', { name: c.workloadName, namespace: ISTIO_NAMESPACE, kubernetesVersion: v, labels, selector: labels });
+    new ApiObject(this, 'Webhook', injectorWebhookConfiguration(v) as { apiVersion: string; kind: string });
+  }
+}

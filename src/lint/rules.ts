@@ -1,0 +1,234 @@
+import type { LintHit, LintResource, LintRule } from './model';
+
+/**
+ * Checks of user manifests, one per support matrix feature they detect. Rules only find
+ * usages; whether a usage is a finding on the chosen profile, and why, comes from the
+ * matrix (`engine.ts`). Istio 1.4 reads both camelCase and the proto's snake_case field
+ * names, so every rule looks for both.
+ */
+
+type Json = Record<string, unknown>;
+type Path = (string | number)[];
+
+const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A field by its YAML name or its proto name: the key actually used, and the value. */
+function field(obj: unknown, name: string): { key: string; value: unknown } | undefined {
+  if (!isMap(obj)) return undefined;
+  for (const key of [name, snake(name)]) if (key in obj && obj[key] !== undefined && obj[key] !== null) return { key, value: obj[key] };
+  return undefined;
+}
+
+/** Walks camelCase names (each also tried in snake_case); returns the value and the path of keys used. */
+function dig(obj: unknown, names: readonly string[], at: Path = []): { value: unknown; path: Path } | undefined {
+  let cur = obj;
+  const path = [...at];
+  for (const name of names) {
+    const f = field(cur, name);
+    if (!f) return undefined;
+    path.push(f.key);
+    cur = f.value;
+  }
+  return { value: cur, path };
+}
+
+const isIstio = (r: LintResource, group: string) => r.group === group;
+const spec = (r: LintResource) => (isMap(r.body.spec) ? r.body.spec : {});
+
+// --- networking.istio.io ---
+
+const envoyFilter: LintRule = {
+  feature: 'traffic.envoy-filter',
+  severity: 'error',
+  fix: 'remove the EnvoyFilter; express the behaviour with VirtualService/DestinationRule routing rules',
+  check: (r) => (isIstio(r, 'networking.istio.io') && r.kind === 'EnvoyFilter' ? [{ path: ['kind'], message: 'custom Envoy filter' }] : []),
+};
+
+/** Every `trafficPolicy` of a DestinationRule with its path: top level, per port, per subset. */
+function trafficPolicies(r: LintResource): { policy: unknown; path: Path }[] {
+  const out: { policy: unknown; path: Path }[] = [];
+  const addWithPorts = (policy: unknown, path: Path) => {
+    out.push({ policy, path });
+    const ports = field(policy, 'portLevelSettings');
+    list(ports?.value).forEach((p, i) => out.push({ policy: p, path: [...path, ports!.key, i] }));
+  };
+  const top = field(spec(r), 'trafficPolicy');
+  if (top) addWithPorts(top.value, ['spec', top.key]);
+  list(spec(r).subsets).forEach((subset, i) => {
+    const tp = field(subset, 'trafficPolicy');
+    if (tp) addWithPorts(tp.value, ['spec', 'subsets', i, tp.key]);
+  });
+  return out;
+}
+
+function loadBalancerRule(feature: string, setting: string, what: string): LintRule {
+  return {
+    feature,
+    severity: 'error',
+    fix: 'use loadBalancer.simple: ROUND_ROBIN, LEAST_CONN, RANDOM or PASSTHROUGH',
+    check: (r) => {
+      if (!isIstio(r, 'networking.istio.io') || r.kind !== 'DestinationRule') return [];
+      return trafficPolicies(r).flatMap(({ policy, path }) => {
+        const found = dig(policy, ['loadBalancer', setting], path);
+        return found ? [{ path: found.path, message: `${what} load balancing` }] : [];
+      });
+    },
+  };
+}
+
+/** Istio port protocols (and Service port name prefixes) ASM only carries as TCP. */
+const TCP_ONLY_PROTOCOLS = [
+  { protocol: 'mongo', feature: 'traffic.mongo-l7', title: 'MongoDB' },
+  { protocol: 'redis', feature: 'traffic.redis-l7', title: 'Redis' },
+  { protocol: 'kafka', feature: 'traffic.kafka-l7', title: 'Kafka' },
+] as const;
+
+/** Ports that declare a protocol, with the path of the declaring field. */
+function declaredPorts(r: LintResource): { declared: string; path: Path; how: string }[] {
+  const out: { declared: string; path: Path; how: string }[] = [];
+  const istioPort = (port: unknown, path: Path) => {
+    if (isMap(port) && typeof port.protocol === 'string') out.push({ declared: port.protocol.toLowerCase(), path: [...path, 'protocol'], how: `port protocol ${port.protocol}` });
+  };
+  if (r.group === '' && r.kind === 'Service') {
+    // Istio 1.4 selects the protocol from the port name, `<protocol>[-<suffix>]`.
+    list(spec(r).ports).forEach((port, i) => {
+      if (!isMap(port)) return;
+      if (typeof port.name === 'string') out.push({ declared: port.name.toLowerCase().split('-')[0], path: ['spec', 'ports', i, 'name'], how: `port name ${port.name}` });
+      if (typeof port.appProtocol === 'string') out.push({ declared: port.appProtocol.toLowerCase(), path: ['spec', 'ports', i, 'appProtocol'], how: `appProtocol ${port.appProtocol}` });
+    });
+  } else if (isIstio(r, 'networking.istio.io')) {
+    if (r.kind === 'ServiceEntry') list(spec(r).ports).forEach((p, i) => istioPort(p, ['spec', 'ports', i]));
+    if (r.kind === 'Gateway') list(spec(r).servers).forEach((s, i) => isMap(s) && istioPort(s.port, ['spec', 'servers', i, 'port']));
+    if (r.kind === 'Sidecar') {
+      for (const dir of ['ingress', 'egress']) list(spec(r)[dir]).forEach((l, i) => isMap(l) && istioPort(l.port, ['spec', dir, i, 'port']));
+    }
+  }
+  return out;
+}
+
+const tcpOnlyRules: LintRule[] = TCP_ONLY_PROTOCOLS.map(({ protocol, feature, title }) => ({
+  feature,
+  severity: 'warning',
+  fix: `name the port tcp-… (or protocol TCP) and treat ${title} as a TCP byte stream`,
+  check: (r) => declaredPorts(r).filter((p) => p.declared === protocol).map((p) => ({ path: p.path, message: `${title} L7 (${p.how})` })),
+}));
+
+const websocket: LintRule = {
+  feature: 'traffic.websocket-l7',
+  severity: 'warning',
+  fix: 'remove websocketUpgrade; WebSocket traffic may still pass as HTTP upgrade or TCP',
+  check: (r) => {
+    if (!isIstio(r, 'networking.istio.io') || r.kind !== 'VirtualService') return [];
+    return list(spec(r).http).flatMap((route, i) => {
+      const ws = field(route, 'websocketUpgrade');
+      return ws?.value === true ? [{ path: ['spec', 'http', i, ws.key], message: 'WebSocket L7 routing (websocketUpgrade: true)' }] : [];
+    });
+  },
+};
+
+/** An IPv6 address or CIDR (a colon, and not a `unix://` socket path). */
+const isIpv6 = (v: unknown) => typeof v === 'string' && v.includes(':') && !v.startsWith('unix://');
+
+const ipv6: LintRule = {
+  feature: 'traffic.ipv6',
+  severity: 'error',
+  fix: 'use IPv4 addresses',
+  check: (r) => {
+    if (!isIstio(r, 'networking.istio.io') || r.kind !== 'ServiceEntry') return [];
+    const hits: LintHit[] = [];
+    list(spec(r).addresses).forEach((a, i) => isIpv6(a) && hits.push({ path: ['spec', 'addresses', i], message: `IPv6 address ${String(a)}` }));
+    list(spec(r).endpoints).forEach((e, i) => {
+      if (isMap(e) && isIpv6(e.address)) hits.push({ path: ['spec', 'endpoints', i, 'address'], message: `IPv6 endpoint ${String(e.address)}` });
+    });
+    return hits;
+  },
+};
+
+// --- authentication.istio.io / rbac.istio.io ---
+
+const isAuthnPolicy = (r: LintResource) => isIstio(r, 'authentication.istio.io') && (r.kind === 'Policy' || r.kind === 'MeshPolicy');
+
+const servicePolicy: LintRule = {
+  feature: 'security.service-policy',
+  severity: 'error',
+  fix: 'drop targets: write a namespace-wide Policy named default (or the mesh-wide MeshPolicy)',
+  check: (r) => (isAuthnPolicy(r) && list(spec(r).targets).length > 0 ? [{ path: ['spec', 'targets'], message: `${r.kind} with targets (service-level policy)` }] : []),
+};
+
+const jwtEnforced: LintRule = {
+  feature: 'security.jwt-enforced',
+  severity: 'error',
+  fix: 'set originIsOptional: true and principalBinding: USE_ORIGIN, and enforce the JWT with an AuthorizationPolicy',
+  check: (r) => {
+    if (!isAuthnPolicy(r) || list(spec(r).origins).length === 0) return [];
+    const optional = field(spec(r), 'originIsOptional');
+    const binding = field(spec(r), 'principalBinding');
+    if (optional?.value === true && binding?.value === 'USE_ORIGIN') return [];
+    const got = `originIsOptional: ${optional ? String(optional.value) : 'unset'}, principalBinding: ${binding ? String(binding.value) : 'unset (USE_PEER)'}`;
+    return [{ path: ['spec', 'origins'], message: `JWT origins with ${got}` }];
+  },
+};
+
+const rbacV1alpha1: LintRule = {
+  feature: 'security.rbac-v1alpha1',
+  severity: 'error',
+  fix: 'rewrite as AuthorizationPolicy (security.istio.io/v1beta1)',
+  check: (r) => (isIstio(r, 'rbac.istio.io') ? [{ path: ['kind'], message: `${r.kind} (rbac.istio.io)` }] : []),
+};
+
+// --- config.istio.io (Mixer) ---
+
+const mixerAdapters: LintRule = {
+  feature: 'observability.mixer-adapters',
+  severity: 'error',
+  fix: 'remove the Mixer adapter/handler; ASM 1.4 sends telemetry to Stackdriver or Prometheus',
+  check: (r) => (isIstio(r, 'config.istio.io') && ['adapter', 'handler'].includes(r.kind.toLowerCase()) ? [{ path: ['kind'], message: `Mixer ${r.kind}` }] : []),
+};
+
+// --- install.istio.io (the IstioControlPlane / IstioOperator overlay users edit) ---
+
+const isInstallOverlay = (r: LintResource) => isIstio(r, 'install.istio.io') && (r.kind === 'IstioControlPlane' || r.kind === 'IstioOperator');
+
+/** A rule on a path of the overlay's `spec` that is "on" when the predicate holds. */
+function overlayRule(feature: string, fix: string, paths: readonly (readonly string[])[], on: (v: unknown) => boolean, what: string): LintRule {
+  return {
+    feature,
+    severity: 'error',
+    fix,
+    check: (r) => {
+      if (!isInstallOverlay(r)) return [];
+      return paths.flatMap((names) => {
+        const found = dig(spec(r), names, ['spec']);
+        return found && on(found.value) ? [{ path: found.path, message: what }] : [];
+      });
+    },
+  };
+}
+
+const isTrue = (v: unknown) => v === true;
+
+const overlayRules: LintRule[] = [
+  overlayRule('traffic.istio-cni', 'remove the CNI component; ASM uses the iptables init container', [['cni', 'enabled'], ['components', 'cni', 'enabled'], ['values', 'istio_cni', 'enabled']], isTrue, 'Istio CNI enabled'),
+  overlayRule('security.auto-mtls', 'set the MeshPolicy to PERMISSIVE or STRICT instead', [['values', 'global', 'mtls', 'auto']], isTrue, 'auto mTLS enabled (values.global.mtls.auto)'),
+  overlayRule('observability.kiali', 'remove the Kiali addon', [['values', 'kiali', 'enabled'], ['addonComponents', 'kiali', 'enabled']], isTrue, 'Kiali addon enabled'),
+  overlayRule('observability.zipkin', 'trace to Stackdriver (GKE) or Jaeger', [['values', 'tracing', 'provider']], (v) => v === 'zipkin', 'Zipkin tracing addon'),
+  overlayRule('observability.metrics-stackdriver', 'on-prem, send metrics to Prometheus', [['values', 'telemetry', 'v2', 'stackdriver', 'enabled']], isTrue, 'Stackdriver telemetry enabled'),
+  overlayRule('observability.tracing-stackdriver', 'on-prem, trace to Jaeger', [['values', 'global', 'proxy', 'tracer']], (v) => v === 'stackdriver', 'Stackdriver tracer'),
+];
+
+/** Every rule, in the order findings for one resource are reported. */
+export const LINT_RULES: readonly LintRule[] = [
+  envoyFilter,
+  loadBalancerRule('traffic.consistent-hash-lb', 'consistentHash', 'consistent-hash'),
+  loadBalancerRule('traffic.locality-lb', 'localityLbSetting', 'locality-weighted'),
+  websocket,
+  ...tcpOnlyRules,
+  ipv6,
+  servicePolicy,
+  jwtEnforced,
+  rbacV1alpha1,
+  mixerAdapters,
+  ...overlayRules,
+];

@@ -1,0 +1,87 @@
+/**
+ * The in-cluster part of a package: Istio's CRDs (`crds/`, applied and established
+ * first) and the mesh components (`in-cluster/`, numbered so `kubectl apply -f
+ * in-cluster/` creates the namespace first, then config, the certificate authority
+ * (Citadel on-prem, node agent on GKE), the control plane, gateways, telemetry, and
+ * last the mesh-wide policies that need the CRDs).
+ */
+import type { App } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { IstioCrds } from '../constructs/mesh/crds';
+import { EgressGateway } from '../constructs/mesh/egress-gateway';
+import { Galley } from '../constructs/mesh/galley';
+import { IngressGateway } from '../constructs/mesh/ingress-gateway';
+import { MeshConfig, SidecarInjectorConfig } from '../constructs/mesh/mesh-config';
+import { IstioNamespace } from '../constructs/mesh/namespace';
+import { Pilot } from '../constructs/mesh/pilot';
+import { SidecarInjector } from '../constructs/mesh/sidecar-injector';
+import type { MeshValues } from '../constructs/mesh/values';
+import { MeshPolicy } from '../constructs/security/mesh-policy';
+import { PackageFile } from '../render/package-file';
+
+/** Adds resources to the late policies file (`in-cluster/90-policies.yaml`). */
+export type PolicyHook = (scope: Construct, values: MeshValues) => void;
+
+export interface InClusterExtras {
+  /**
+   * Render the mesh-wide `MeshPolicy` `default` with `values.mtls` into the policies file.
+   * @default true
+   */
+  readonly meshPolicy?: boolean;
+  /** Extra mesh-wide resources for the policies file (e.g. namespace-level `Policy`s). */
+  readonly policies?: PolicyHook;
+}
+
+/** Package paths of the in-cluster files, in apply order. */
+export const IN_CLUSTER_FILES = {
+  crds: 'crds/istio-crds.yaml',
+  namespace: 'in-cluster/00-namespace.yaml',
+  meshConfig: 'in-cluster/10-mesh-config.yaml',
+  citadel: 'in-cluster/15-citadel.yaml',
+  nodeAgent: 'in-cluster/15-node-agent.yaml',
+  galley: 'in-cluster/20-galley.yaml',
+  pilot: 'in-cluster/21-pilot.yaml',
+  sidecarInjector: 'in-cluster/22-sidecar-injector.yaml',
+  ingressGateway: 'in-cluster/30-ingress-gateway.yaml',
+  egressGateway: 'in-cluster/31-egress-gateway.yaml',
+  promsd: 'in-cluster/40-promsd.yaml',
+  policies: 'in-cluster/90-policies.yaml',
+} as const;
+
+const HEADERS = {
+  crds: 'Istio 1.4 CustomResourceDefinitions. Apply first and wait until they are established: kubectl apply -f crds/ && kubectl wait --for condition=established --timeout=60s crd --all',
+  inCluster: 'Apply to the mesh cluster with kubectl apply -f in-cluster/ (after crds/).',
+  policies: 'Mesh-wide policies; they need the CRDs of crds/ to be established.',
+} as const;
+
+/** Creates the `crds/` and `in-cluster/` files of a mesh in `app`. */
+export function addInClusterFiles(app: App, values: MeshValues, extras: InClusterExtras = {}): PackageFile[] {
+  const files: PackageFile[] = [];
+  const file = (path: string, header: string = HEADERS.inCluster) => {
+    const f = new PackageFile(app, path, { header });
+    files.push(f);
+    return f;
+  };
+
+  new IstioCrds(file(IN_CLUSTER_FILES.crds, HEADERS.crds), 'crds', { kubernetesVersion: values.kubernetesVersion });
+  new IstioNamespace(file(IN_CLUSTER_FILES.namespace), 'namespace', { values });
+
+  const config = file(IN_CLUSTER_FILES.meshConfig);
+  new MeshConfig(config, 'mesh-config', { values });
+  new SidecarInjectorConfig(config, 'injector-config', { values });
+
+  new Galley(file(IN_CLUSTER_FILES.galley), 'galley', { values });
+  new Pilot(file(IN_CLUSTER_FILES.pilot), 'pilot', { values });
+  new SidecarInjector(file(IN_CLUSTER_FILES.sidecarInjector), 'sidecar-injector', { values });
+  new IngressGateway(file(IN_CLUSTER_FILES.ingressGateway), 'ingress-gateway', { values });
+  if (values.egressGateway) new EgressGateway(file(IN_CLUSTER_FILES.egressGateway), 'egress-gateway', { values });
+
+  if (extras.meshPolicy ?? true) {
+    const policies = file(IN_CLUSTER_FILES.policies, HEADERS.policies);
+    new MeshPolicy(policies, 'mesh-policy', { mtls: values.mtls });
+    extras.policies?.(policies, values);
+  } else if (extras.policies) {
+    extras.policies(file(IN_CLUSTER_FILES.policies, HEADERS.policies), values);
+  }
+  return files;
+}

@@ -1,0 +1,16 @@
+import type { App } from 'cdk8s';
+import type { ClusterSpec } from '../config/model';
+import type { Profile } from '../config/schema';
+import { composeGke } from './gke';
+import { composeIstioctl } from './istioctl';
+
+/** What each profile adds to a cluster's app. */
+const COMPOSERS: Record<Profile, (app: App, spec: ClusterSpec) => void> = {
+  gke: composeGke,
+  'gke-istioctl': composeIstioctl,
+  onprem: composeIstioctl,
+};
+
+export function composeProfile(app: App, spec: ClusterSpec): void {
+  COMPOSERS[spec.profile](app, spec);
+}

@@ -1,0 +1,26 @@
+import { App } from 'cdk8s';
+import type { ClusterSpec } from '../config/model';
+import { ControlPlane } from '../constructs/mesh/control-plane';
+import { ClusterAdminBinding } from '../constructs/security/cluster-admin-binding';
+import { PackageFile } from '../render/package-file';
+import { addInClusterFiles } from './in-cluster';
+import { FILE_HEADERS } from './layout';
+import { meshValuesFor } from './mesh-values';
+
+/**
+ * `gke-istioctl` and `onprem`: the cluster exists. The package grants the installer
+ * cluster-admin, carries the IstioControlPlane overlay for `istioctl manifest apply -f`
+ * (profile `asm` or `asm-onprem`), and the same install rendered for kubectl and GitOps.
+ * On-prem the `cacerts` secret is written apart, in secrets/, by the CLI.
+ */
+export function composeIstioctl(app: App, spec: ClusterSpec): void {
+  const values = meshValuesFor(spec);
+  const bootstrap = new PackageFile(app, 'bootstrap/cluster-admin-binding.yaml', { header: FILE_HEADERS.bootstrap });
+  new ClusterAdminBinding(bootstrap, 'cluster-admin', { user: spec.adminUser! });
+
+  const controlPlane = new PackageFile(app, 'control-plane/istio-control-plane.yaml', { header: FILE_HEADERS.controlPlane });
+  const profiles = spec.release.controlPlaneProfiles;
+  new ControlPlane(controlPlane, 'control-plane', { values, profile: values.platform === 'onprem' ? profiles.onprem : profiles.gke });
+
+  addInClusterFiles(app, values);
+}

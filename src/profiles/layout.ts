@@ -1,0 +1,19 @@
+/**
+ * The package layout: one directory per place its contents are applied. The header
+ * comment of each file says where that is, so a file read alone still explains itself.
+ */
+export const PACKAGE_DIRS = {
+  configConnector: 'config-connector',
+  controlPlane: 'control-plane',
+  bootstrap: 'bootstrap',
+  crds: 'crds',
+  inCluster: 'in-cluster',
+  secrets: 'secrets',
+} as const;
+
+export const FILE_HEADERS = {
+  projectServices: 'Google Cloud APIs ASM needs. Apply where Config Connector runs (anthoscli applies it for you).',
+  cluster: 'The GKE cluster and node pool, as Config Connector resources. Apply where Config Connector runs.',
+  controlPlane: 'Input for anthoscli / istioctl, not for kubectl: marked config.kubernetes.io/local-config.',
+  bootstrap: 'Apply first, as a cluster admin: grants the installing user cluster-admin.',
+} as const;

@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+import type { RenderedFile } from './types';
+import { YAML_OPTIONS } from './serialize';
+
+export const INDEX_FILE = 'index.yaml';
+
+export function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/** One cluster's entry in OUT/index.yaml. */
+export interface IndexCluster {
+  readonly name: string;
+  readonly profile: string;
+  readonly files: readonly RenderedFile[];
+}
+
+/** An input the output depends on besides the config (a user's CA files). */
+export interface IndexInput {
+  readonly path: string;
+  readonly sha256: string;
+}
+
+/**
+ * OUT/index.yaml: every cluster, its profile and files with their sha256, for pipelines
+ * and for the next run. Its first line carries the fingerprint of everything the output
+ * was rendered from, so a re-run with the same inputs can tell it has nothing to do
+ * without loading the renderer.
+ */
+export function renderIndex(fingerprint: string, generator: string, clusters: readonly IndexCluster[], inputs: readonly IndexInput[]): string {
+  const body = {
+    generator,
+    fingerprint,
+    inputs: inputs.map((i) => ({ path: i.path, sha256: i.sha256 })),
+    clusters: clusters.map((c) => ({
+      name: c.name,
+      profile: c.profile,
+      files: c.files.map((f) => ({ path: `${c.name}/${f.path}`, sha256: sha256(f.content), ...(f.secret ? { secret: true } : {}) })),
+    })),
+  };
+  return `# fingerprint: ${fingerprint}\n` + stringify(body, YAML_OPTIONS);
+}
+
+export function readFingerprint(indexText: string): string | undefined {
+  return /^# fingerprint: ([0-9a-f]{64})\n/.exec(indexText)?.[1];
+}

@@ -1,0 +1,143 @@
+import { parseConfig } from '../../src/config/load';
+import { InputError } from '../../src/config/problems';
+import { resolveCluster } from '../../src/config/resolve';
+import { configText, GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER, withField } from '../helpers/config';
+
+/** The lines of the InputError a text is refused with. */
+function refusal(text: string): string[] {
+  try {
+    parseConfig(text, 'asmpkg.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as InputError).message.split('\n');
+  }
+  throw new Error('config was accepted');
+}
+
+describe('parseConfig accepts', () => {
+  test('a cluster of each profile, with defaults resolved', () => {
+    const { clusters } = parseConfig(configText(GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER));
+    const [gke, istioctl, onprem] = clusters.map(resolveCluster);
+    expect(gke.kubernetesVersion).toBe('1.15');
+    expect(gke.trustDomain).toBe('asm-demo-project.svc.id.goog');
+    expect(gke.nodePool).toEqual({ name: 'asm-gke-pool', machineType: 'e2-standard-4', nodeCount: 4, maxNodeCount: 4 });
+    expect(gke.kcc).toBe('current');
+    expect(istioctl.kubernetesVersion).toBe('1.14');
+    expect(onprem.trustDomain).toBe('cluster.local');
+    expect(onprem.kubernetesVersion).toBe('1.14');
+    expect(onprem.ingress.loadBalancerIP).toBe('192.168.30.60');
+  });
+
+  test('a numeric project number, as YAML reads 123456789012', () => {
+    const c = parseConfig('clusters:\n' + configText(withField(GKE_CLUSTER, 'project.number', 123456789012)).slice('clusters:\n'.length));
+    expect(c.clusters[0].project?.number).toBe('123456789012');
+  });
+
+  test('defaults merged into each cluster, the cluster winning', () => {
+    const text = `defaults:\n  version: 1.14.10-gke.27\n  nodePool: { machineType: n1-standard-8, nodeCount: 5 }\n` + configText(withField(withField(GKE_CLUSTER, 'version', undefined), 'nodePool', { nodeCount: 6 }));
+    const [c] = parseConfig(text).clusters;
+    expect(c.version).toBe('1.14.10-gke.27');
+    expect(c.nodePool).toEqual({ machineType: 'n1-standard-8', nodeCount: 6 });
+  });
+
+  test.each(['e2-standard-4', 'n1-standard-4', 'n1-highcpu-8', 'n2-standard-4', 'n2d-highmem-4', 'c2-standard-4', 'custom-4-15360', 'n2-custom-6-24576', 'e2-custom-4-8192'])(
+    'machine type %s',
+    (machineType) => {
+      expect(parseConfig(configText(withField(GKE_CLUSTER, 'nodePool.machineType', machineType))).clusters).toHaveLength(1);
+    },
+  );
+
+  test.each(['1.13.11-gke.14', '1.14.8-gke.18', '1.15.4-gke.15', '1.15.12-gke.2'])('GKE version %s', (version) => {
+    expect(parseConfig(configText(withField(GKE_CLUSTER, 'version', version))).clusters).toHaveLength(1);
+  });
+});
+
+describe('parseConfig refuses, naming the field, the value and the rule', () => {
+  test.each<[string, string, unknown, RegExp]>([
+    ['too few nodes', 'nodePool.nodeCount', 3, /clusters\[0\]\.nodePool\.nodeCount = 3: must be at least 4/],
+    ['a fractional node count', 'nodePool.nodeCount', 4.5, /clusters\[0\]\.nodePool\.nodeCount = 4\.5: must be a whole number/],
+    ['a negative node count', 'nodePool.nodeCount', -4, /nodePool\.nodeCount = -4: must not be negative/],
+    ['absurd node counts', 'nodePool.nodeCount', 1e9, /nodePool\.nodeCount = 1000000000: must be at most/],
+    ['a 2-vCPU machine', 'nodePool.machineType', 'e2-standard-2', /nodePool\.machineType = "e2-standard-2": has 2 vCPU; ASM requires at least 4/],
+    ['a shared-core machine', 'nodePool.machineType', 'e2-medium', /has 1 vCPU/],
+    ['a small custom machine', 'nodePool.machineType', 'custom-2-7680', /has 2 vCPU/],
+    ['an unknown machine type', 'nodePool.machineType', 'm9-mega-4', /unknown machine type/],
+    ['an old GKE 1.15', 'version', '1.15.4-gke.14', /version = "1\.15\.4-gke\.14": is below the minimum GKE version 1\.15\.4-gke\.15/],
+    ['an old GKE 1.14', 'version', '1.14.8-gke.17', /below the minimum GKE version 1\.14\.8-gke\.18/],
+    ['an old GKE 1.13', 'version', '1.13.11-gke.13', /below the minimum GKE version 1\.13\.11-gke\.14/],
+    ['GKE 1.12', 'version', '1.12.10-gke.17', /GKE 1\.12 is not supported/],
+    ['a version that is not one', 'version', 'latest', /must be a GKE version like/],
+    ['a project ID with capitals', 'project.id', 'My-Project', /project\.id = "My-Project": must be a GCP project ID/],
+    ['a short project ID', 'project.id', 'abc', /must be a GCP project ID/],
+    ['a project ID ending in a hyphen', 'project.id', 'my-project-', /must be a GCP project ID/],
+    ['a project number with letters', 'project.number', '12ab', /project\.number = "12ab": must be a project number/],
+    ['a cluster name too long', 'name', 'a'.repeat(41), /name = .*must be a cluster name/],
+    ['a cluster name with a path', 'name', '../etc', /must be a cluster name/],
+    ['a location that is not one', 'location', 'Mars', /location = "Mars": must be a GCP zone/],
+    ['an unknown profile', 'profile', 'eks', /profile = "eks": must be one of gke, gke-istioctl, onprem/],
+    ['an unknown release', 'release', '1.5.0-asm.1', /release = "1\.5\.0-asm\.1": unknown release; asmpkg renders 1\.4\.6-asm\.0/],
+    ['a name with a newline', 'name', 'asm\ngke', /must be a cluster name|control characters/],
+    ['a name with a setter marker', 'adminUser', '${user}@x.com', /must not contain "\$\{"/],
+  ])('%s', (_what, field, value, expected) => {
+    expect(refusal(configText(withField(GKE_CLUSTER, field, value))).join('\n')).toMatch(expected);
+  });
+
+  test('every problem in one run, each on its own line prefixed by the file', () => {
+    const bad = withField(withField(GKE_CLUSTER, 'nodePool.nodeCount', 2), 'nodePool.machineType', 'n1-standard-2');
+    const lines = refusal(configText(bad, withField(GKE_CLUSTER, 'name', 'other')).replace('other', 'asm-gke'));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^asmpkg\.yaml: clusters\[0\]\.nodePool\.nodeCount = 2: /),
+        expect.stringMatching(/^asmpkg\.yaml: clusters\[0\]\.nodePool\.machineType = "n1-standard-2": /),
+        expect.stringMatching(/^asmpkg\.yaml: clusters\[1\]\.name = "asm-gke": duplicates clusters\[0\]\.name/),
+      ]),
+    );
+  });
+
+  test('unknown keys, with a suggestion', () => {
+    const lines = refusal(configText({ ...GKE_CLUSTER, nodepool: {} }));
+    expect(lines.join('\n')).toMatch(/clusters\[0\]\.nodepool: unknown field \(did you mean "nodePool"\?\)/);
+    expect(refusal('cluster: []\n').join('\n')).toMatch(/cluster: unknown field \(did you mean "clusters"\?\)/);
+  });
+
+  test('missing required fields', () => {
+    expect(refusal(configText(withField(GKE_CLUSTER, 'version', undefined)))).toContain('asmpkg.yaml: clusters[0].version: is required');
+    expect(refusal(configText(withField(GKE_CLUSTER, 'project', undefined))).join('\n')).toMatch(/clusters\[0\]\.project: is required for profile gke/);
+    expect(refusal(configText(withField(ISTIOCTL_CLUSTER, 'adminUser', undefined))).join('\n')).toMatch(/clusters\[0\]\.adminUser: is required for profile gke-istioctl/);
+    expect(refusal(configText(withField(ONPREM_CLUSTER, 'ingress', undefined))).join('\n')).toMatch(/clusters\[0\]\.ingress\.loadBalancerIP: is required for profile onprem/);
+  });
+
+  test('on-prem version rules and IPv4 VIP', () => {
+    expect(refusal(configText(withField(ONPREM_CLUSTER, 'version', '1.1.2-gke.0'))).join('\n')).toMatch(/GKE on-prem 1\.1 is not supported/);
+    expect(refusal(configText(withField(ONPREM_CLUSTER, 'version', '1.2.0-gke.5'))).join('\n')).toMatch(/below the minimum GKE on-prem version 1\.2\.0-gke\.6/);
+    expect(refusal(configText(withField(ONPREM_CLUSTER, 'ingress.loadBalancerIP', '300.1.1.1'))).join('\n')).toMatch(/loadBalancerIP = "300\.1\.1\.1": must be an IPv4 address/);
+    expect(refusal(configText(withField(ONPREM_CLUSTER, 'nodePool.cpus', 2))).join('\n')).toMatch(/nodePool\.cpus = 2: must be at least 4/);
+  });
+
+  test('fields that mean nothing for a profile', () => {
+    expect(refusal(configText({ ...GKE_CLUSTER, trustDomain: 'x.local' })).join('\n')).toMatch(/trustDomain = "x\.local": does not apply to profile gke/);
+    expect(refusal(configText({ ...ISTIOCTL_CLUSTER, kcc: 'anthoscli' })).join('\n')).toMatch(/kcc = "anthoscli": does not apply to profile gke-istioctl/);
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['not YAML', 'clusters: [\n', /not valid YAML at line \d+, column \d+/],
+    ['a list, not a mapping', '- a\n- b\n', /the config must be a mapping/],
+    ['an empty file', '', /the file is empty/],
+    ['clusters not a list', 'clusters: 3\n', /clusters = 3: must be a list of clusters/],
+    ['no clusters', 'clusters: []\n', /clusters: must list at least one cluster/],
+    ['duplicate keys', 'clusters:\n  - name: a\n    name: b\n', /not valid YAML at line 3.*[Dd]uplicate|Map keys must be unique/],
+    ['wrong types', 'clusters:\n  - name: 5\n    profile: gke\n', /clusters\[0\]\.name = 5: must be a string/],
+  ])('%s', (_what, text, expected) => {
+    expect(refusal(text).join('\n')).toMatch(expected);
+  });
+
+  test('alias bombs', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]', 'clusters: [*d, *d, *d, *d, *d, *d, *d, *d, *d]'].join('\n');
+    expect(refusal(bomb).join('\n')).toMatch(/alias|Excessive/i);
+  });
+
+  test('problems from defaults are reported at defaults', () => {
+    const text = 'defaults:\n  nodePool: { machineType: e2-standard-4, nodeCount: 4.5 }\n' + configText(withField(GKE_CLUSTER, 'nodePool', undefined));
+    expect(refusal(text).join('\n')).toMatch(/defaults\.nodePool\.nodeCount = 4\.5/);
+  });
+});
