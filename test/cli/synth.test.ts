@@ -1,0 +1,149 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { configText, GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER, withField } from '../helpers/config';
+import { run, tempDir, treeState } from '../helpers/cli';
+
+const sha256 = (s: Buffer) => require('node:crypto').createHash('sha256').update(s).digest('hex');
+
+function workspace(text: string): { dir: string; config: string; out: string } {
+  const dir = tempDir();
+  const config = path.join(dir, 'asmpkg.yaml');
+  writeFileSync(config, text);
+  return { dir, config, out: path.join(dir, 'out') };
+}
+
+describe('asmpkg synth', () => {
+  const fleet = configText(GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER);
+
+  test('renders every cluster and an index whose hashes match the files', async () => {
+    const w = workspace(fleet);
+    const r = await run(['synth', '--config', 'asmpkg.yaml', '--out', 'out'], w.dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/rendered 3 clusters \(\d+ files\) to out\//);
+    expect(readdirSync(w.out).sort()).toEqual(['asm-existing', 'asm-gke', 'asm-onprem', 'index.yaml']);
+    const index = parse(readFileSync(path.join(w.out, 'index.yaml'), 'utf8'));
+    expect(index.clusters.map((c: { name: string; profile: string }) => [c.name, c.profile])).toEqual([
+      ['asm-gke', 'gke'],
+      ['asm-existing', 'gke-istioctl'],
+      ['asm-onprem', 'onprem'],
+    ]);
+    for (const c of index.clusters) {
+      for (const f of c.files) expect(sha256(readFileSync(path.join(w.out, f.path)))).toBe(f.sha256);
+    }
+    expect(existsSync(path.join(w.out, 'asm-gke/config-connector/cluster.yaml'))).toBe(true);
+    expect(existsSync(path.join(w.out, 'asm-existing/config-connector'))).toBe(false);
+    expect(existsSync(path.join(w.out, 'asm-onprem/bootstrap/cluster-admin-binding.yaml'))).toBe(true);
+    expect(readFileSync(path.join(w.out, 'asm-onprem/INSTALL.md'), 'utf8')).toMatch(/kubectl apply -f secrets\/cacerts\.yaml/);
+  });
+
+  test('is deterministic, keeps the on-prem CA, and a re-run with the same inputs changes nothing', async () => {
+    const w = workspace(fleet);
+    expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
+    const first = treeState(w.out);
+    const again = await run(['synth', '-c', w.config, '-o', w.out], w.dir);
+    expect(again.stdout).toMatch(/up to date/);
+    expect(treeState(w.out)).toEqual(first);
+
+    // A config change re-renders, but the generated CA is reused from secrets/.
+    writeFileSync(w.config, fleet + '\n# a comment changes the fingerprint\n');
+    expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
+    const after = treeState(w.out);
+    for (const [file, state] of Object.entries(first)) {
+      if (file !== 'index.yaml') expect([file, after[file]]).toEqual([file, state]);
+    }
+
+    // A fresh output directory with the same config gives the same package files.
+    const other = path.join(w.dir, 'other');
+    const caDir = path.join(other, 'asm-onprem', 'secrets');
+    mkdirSync(caDir, { recursive: true });
+    for (const f of ['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem']) {
+      writeFileSync(path.join(caDir, f), readFileSync(path.join(w.out, 'asm-onprem/secrets', f)));
+    }
+    expect((await run(['synth', '-c', w.config, '-o', other], w.dir)).code).toBe(0);
+    expect(treeState(other)).toEqual(after);
+  });
+
+  test('keeps secrets apart: mode 0600, git-ignored, never printed', async () => {
+    const w = workspace(fleet);
+    execFileSync('git', ['init', '-q', w.dir]);
+    const r = await run(['synth', '-c', w.config, '-o', w.out], w.dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toMatch(/PRIVATE KEY/);
+    const secrets = path.join(w.out, 'asm-onprem/secrets');
+    expect(statSync(path.join(secrets, 'ca-key.pem')).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(secrets, 'cacerts.yaml')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(secrets, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    execFileSync('git', ['check-ignore', '-q', path.join(secrets, 'ca-key.pem')], { cwd: w.dir });
+    // Only the secrets directory holds key material.
+    const state = treeState(w.out);
+    for (const file of Object.keys(state).filter((f) => !f.endsWith('/'))) {
+      const hasKey = /PRIVATE KEY/.test(readFileSync(path.join(w.out, file), 'utf8'));
+      expect([file, hasKey]).toEqual([file, file === 'asm-onprem/secrets/ca-key.pem']);
+    }
+    // The cacerts Secret carries the same key, base64-encoded, beside it.
+    const secret = parse(readFileSync(path.join(secrets, 'cacerts.yaml'), 'utf8'));
+    expect(Buffer.from(secret.data['ca-key.pem'], 'base64').toString()).toBe(readFileSync(path.join(secrets, 'ca-key.pem'), 'utf8'));
+  });
+
+  test('drops clusters a previous run rendered that the config no longer lists, and leaves foreign files', async () => {
+    const w = workspace(fleet);
+    expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
+    writeFileSync(path.join(w.out, 'README.md'), 'mine\n');
+    writeFileSync(w.config, configText(GKE_CLUSTER));
+    expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
+    expect(readdirSync(w.out).sort()).toEqual(['README.md', 'asm-gke', 'index.yaml']);
+    expect(readdirSync(w.dir).filter((n) => n.includes('asmpkg-'))).toEqual([]);
+  });
+
+  describe('refusals exit 2 and leave the output directory as it was', () => {
+    const cases: [string, (w: ReturnType<typeof workspace>) => void, string[], RegExp][] = [
+      ['too few nodes', (w) => writeFileSync(w.config, configText(withField(GKE_CLUSTER, 'nodePool.nodeCount', 3))), [], /nodePool\.nodeCount = 3: must be at least 4/],
+      ['a small machine', (w) => writeFileSync(w.config, configText(withField(GKE_CLUSTER, 'nodePool.machineType', 'n1-standard-2'))), [], /has 2 vCPU/],
+      ['an old GKE version', (w) => writeFileSync(w.config, configText(withField(GKE_CLUSTER, 'version', '1.14.8-gke.17'))), [], /below the minimum GKE version/],
+      ['one bad cluster in a fleet', (w) => writeFileSync(w.config, configText(GKE_CLUSTER, withField(ONPREM_CLUSTER, 'version', '1.1.0-gke.1'))), [], /clusters\[1\]\.version/],
+      ['not YAML', (w) => writeFileSync(w.config, 'clusters: [\n'), [], /not valid YAML/],
+      ['a missing config', () => undefined, ['--config', 'nope.yaml'], /nope\.yaml: config file not found/],
+      ['a config that is a directory', (w) => mkdirSync(path.join(w.dir, 'cfgdir')), ['--config', 'cfgdir'], /cfgdir: is not a file/],
+      ['bad user CA files', (w) => {
+        mkdirSync(path.join(w.dir, 'ca'));
+        writeFileSync(path.join(w.dir, 'ca', 'ca-cert.pem'), 'not a certificate\n');
+        writeFileSync(w.config, configText(withField(ONPREM_CLUSTER, 'certificates', { dir: 'ca' })));
+      }, [], /certificates\.dir: ca\/ca-cert\.pem: /],
+    ];
+    test.each(cases)('%s', async (_what, prepare, args, expected) => {
+      const w = workspace(fleet);
+      expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
+      const before = treeState(w.out);
+      prepare(w);
+      const r = await run(['synth', ...(args.length ? args : ['-c', w.config]), '-o', w.out], w.dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(expected);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(treeState(w.out)).toEqual(before);
+      expect(readdirSync(w.dir).filter((n) => n.includes('asmpkg-'))).toEqual([]);
+    });
+  });
+
+  test('an output path that is a file, or below one, is refused', async () => {
+    const w = workspace(configText(GKE_CLUSTER));
+    writeFileSync(w.out, 'a file');
+    const r = await run(['synth', '-c', w.config, '-o', w.out], w.dir);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(/exists and is not a directory/)]);
+    const below = await run(['synth', '-c', w.config, '-o', path.join(w.out, 'sub')], w.dir);
+    expect([below.code, below.stderr]).toEqual([2, expect.stringMatching(/not writable|not a directory/)]);
+    expect(readFileSync(w.out, 'utf8')).toBe('a file');
+  });
+
+  test('--help on every command, and usage errors exit 2', async () => {
+    for (const cmd of ['synth', 'set', 'lint', 'certs']) {
+      const r = await run([cmd, '--help'], tempDir());
+      expect([cmd, r.code]).toEqual([cmd, 0]);
+      expect(r.stdout).toMatch(new RegExp(`Usage: asmpkg ${cmd}`));
+    }
+    expect((await run(['synth', '--bogus'], tempDir())).code).toBe(2);
+    expect((await run(['frobnicate'], tempDir())).code).toBe(2);
+  });
+});

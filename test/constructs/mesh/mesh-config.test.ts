@@ -1,0 +1,55 @@
+import { parse } from 'yaml';
+import { MeshConfig, meshConfig, SidecarInjectorConfig } from '../../../src/constructs/mesh/mesh-config';
+import { injectionTemplate } from '../../../src/constructs/mesh/injection-template';
+import { find, gkeValues, onpremValues, render } from '../../helpers/mesh-values';
+
+describe('mesh config (istio ConfigMap)', () => {
+  test('GKE: SDS from the node agent, trust domain, defaultConfig matching the sidecar', () => {
+    const cm = find(render((c) => new MeshConfig(c, 'm', { values: gkeValues() })), 'ConfigMap', 'istio');
+    expect(cm.metadata.namespace).toBe('istio-system');
+    const mesh = parse(cm.data.mesh);
+    expect(mesh.sdsUdsPath).toBe('unix:/var/run/sds/uds_path');
+    expect(mesh.trustDomain).toBe('my-project.svc.id.goog');
+    expect(mesh.outboundTrafficPolicy).toEqual({ mode: 'ALLOW_ANY' });
+    expect(mesh.accessLogFile).toBe('');
+    expect(mesh.defaultConfig).toMatchObject({
+      discoveryAddress: 'istio-pilot.istio-system:15011',
+      controlPlaneAuthPolicy: 'MUTUAL_TLS',
+      proxyAdminPort: 15000,
+      concurrency: 2,
+      drainDuration: '45s',
+      parentShutdownDuration: '1m0s',
+      connectTimeout: '10s',
+      tracing: { zipkin: { address: 'zipkin.istio-system:9411' } },
+    });
+    expect(mesh.configSources).toEqual([{ address: 'istio-galley.istio-system.svc:9901', tlsSettings: { mode: 'ISTIO_MUTUAL' } }]);
+    expect(parse(cm.data.meshNetworks)).toEqual({ networks: {} });
+  });
+
+  test('on-prem: no SDS; stdout access log; REGISTRY_ONLY', () => {
+    const mesh = meshConfig(onpremValues({ outboundTrafficPolicy: 'REGISTRY_ONLY' }));
+    expect(mesh.sdsUdsPath).toBe('');
+    expect(mesh.accessLogFile).toBe('/dev/stdout');
+    expect(mesh.outboundTrafficPolicy).toEqual({ mode: 'REGISTRY_ONLY' });
+    expect(mesh.trustDomain).toBe('cluster.local');
+  });
+
+  test('tracing: Jaeger -> zipkin API address; Stackdriver tracer', () => {
+    const jaeger = meshConfig(gkeValues({ telemetry: { metrics: 'stackdriver', accessLog: 'stackdriver', tracing: 'jaeger', jaegerAddress: 'jaeger.tracing:9411' } }));
+    expect(jaeger.enableTracing).toBe(true);
+    expect((jaeger.defaultConfig as any).tracing).toEqual({ zipkin: { address: 'jaeger.tracing:9411' } });
+    const sd = meshConfig(gkeValues({ telemetry: { metrics: 'stackdriver', accessLog: 'stackdriver', tracing: 'stackdriver' } }));
+    expect((sd.defaultConfig as any).tracing).toEqual({ stackdriver: {} });
+  });
+});
+
+describe('sidecar injector ConfigMap', () => {
+  test('policy enabled and the template', () => {
+    const v = gkeValues();
+    const cm = find(render((c) => new SidecarInjectorConfig(c, 'i', { values: v })), 'ConfigMap', 'istio-sidecar-injector');
+    const config = parse(cm.data.config);
+    expect(config.policy).toBe('enabled');
+    expect(config.template).toBe(injectionTemplate(v));
+    expect(JSON.parse(cm.data.values).global.sds.enabled).toBe(true);
+  });
+});
