@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, CliIO, processIO } from './io';
 import { VERSION } from './meta';
 import { registerCerts } from './certs';
+import { registerSet } from './set';
 import { registerSynth } from './synth';
 
 /** Builds the `asmpkg` program; commands register themselves with the shared IO. */
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIO): Command {
 Exit codes: 0 success, 1 lint findings, 2 bad input or refused request.`,
     );
   registerSynth(program, io);
+  registerSet(program, io);
   registerCerts(program, io);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

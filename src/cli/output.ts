@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import type { RenderedFile } from '../render/types';
 import { CliError } from './io';
 
+const WRITE_BATCH = 64;
+
 /** What a run writes: top-level entries of OUT (cluster directories and index.yaml). */
 export interface OutputPlan {
   /** Files by top-level entry name, paths relative to OUT. */
@@ -38,8 +40,14 @@ export class AtomicOutput {
     const parent = path.dirname(this.outDir);
     const base = path.basename(this.outDir);
     this.staging = await fs.mkdtemp(path.join(parent, `.${base}.asmpkg-new-`));
-    for (const [, files] of plan.entries) {
-      for (const file of files) await this.writeFile(this.staging, file);
+    const files = [...plan.entries.values()].flat();
+    for (const f of files) assertInside(f.path);
+    // Directories first (once each), then files in parallel batches: thousands of
+    // sequential awaits would leave the process idle waiting on the disk.
+    const dirs = new Set(files.map((f) => path.dirname(path.join(this.staging!, f.path))));
+    for (const dir of [...dirs].sort()) await fs.mkdir(dir, { recursive: true });
+    for (let i = 0; i < files.length; i += WRITE_BATCH) {
+      await Promise.all(files.slice(i, i + WRITE_BATCH).map((f) => this.writeFile(this.staging!, f)));
     }
     if (checks.gitIgnoredSecrets) refuseTrackedSecrets(this.staging, plan);
     await this.swapIn(plan, parent, base);
@@ -69,9 +77,7 @@ export class AtomicOutput {
   }
 
   private async writeFile(root: string, file: RenderedFile): Promise<void> {
-    assertInside(file.path);
     const target = path.join(root, file.path);
-    await fs.mkdir(path.dirname(target), { recursive: true });
     const mode = file.mode ?? (file.secret ? 0o600 : 0o644);
     await fs.writeFile(target, file.content, { mode });
     // writeFile's mode is filtered by the umask; secrets must be exactly 0600.

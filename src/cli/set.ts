@@ -48,16 +48,15 @@ function runSet(dir: string, assignments: readonly string[], options: SetCommand
   const root = path.resolve(io.cwd, dir);
   const display = (file: string): string => path.join(dir, ...file.split('/'));
   const parsed = parseAssignments(assignments);
-  const problems = [...parsed.problems];
+  const lines = parsed.problems.map((p) => `asmpkg set: ${formatSetterProblem(p)}`);
   const outcome =
-    problems.length === 0 ? setPackageDir(root, { values: parsed.values, env: io.env, dryRun: options.dryRun }) : undefined;
-  if (outcome) problems.push(...outcome.problems);
+    lines.length === 0 ? setPackageDir(root, { values: parsed.values, env: io.env, dryRun: options.dryRun }) : undefined;
+  // a problem in no particular file (e.g. an unknown setter among several packages) is about DIR
+  for (const p of outcome?.problems ?? []) lines.push(`asmpkg set: ${formatSetterProblem({ ...p, file: p.file ?? '' }, display)}`);
   for (const w of outcome?.warnings ?? []) io.stderr(`asmpkg set: warning: ${w}`);
-  if (problems.length > 0) {
-    // a problem that is in no particular file (e.g. an unknown setter among several packages) is about DIR
-    const lines = problems.map((p) => `asmpkg set: ${formatSetterProblem({ ...p, file: p.file ?? '' }, display)}`);
-    lines.push(`asmpkg set: nothing was changed (${problems.length} problem${problems.length === 1 ? '' : 's'})`);
-    throw new CliError(lines.join('\n'), 2);
+  if (lines.length > 0) {
+    const count = `${lines.length} problem${lines.length === 1 ? '' : 's'}`;
+    throw new CliError([...lines, `asmpkg set: nothing was changed (${count})`].join('\n'), 2);
   }
   const { changes, changed } = outcome!;
   for (const c of changes) {

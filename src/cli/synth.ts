@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { CliError, CliIO } from './io';
 import { AtomicOutput } from './output';
 import { isUpToDate } from './up-to-date';
-import { INDEX_FILE, sha256 } from '../render/index-file';
+import { INDEX_FILE, sha256 } from '../render/fingerprint';
 import { GENERATOR, EXAMPLE_CONFIG } from './meta';
 
 export interface SynthOptions {

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { INDEX_FILE, readFingerprint, sha256 } from '../render/index-file';
+import { INDEX_FILE, readFingerprint, sha256 } from '../render/fingerprint';
 
 /**
  * Whether OUT already holds exactly what this run would write: the index's fingerprint

@@ -78,28 +78,29 @@ export const ingressSchema = z.strictObject({
 
 /** Fields a cluster entry may carry; `defaults:` takes the same fields, all optional. */
 export const clusterFields = {
-  name: rule(CLUSTER_NAME, 'must be a cluster name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters'),
-  profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(', ')}` }),
+  name: rule(CLUSTER_NAME, 'must be a cluster name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters').describe('Cluster name; the package renders to OUT/<name>/. Unique in the config.'),
+  profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(', ')}` }).describe('gke (kpt/anthoscli flow), gke-istioctl (existing GKE cluster), onprem (GKE on-prem with Citadel)'),
   /** ASM release; only 1.4.6-asm.0 today. */
-  release: z.string({ error: 'must be a release version string' }).optional(),
-  project: projectSchema.optional(),
+  release: z.string({ error: 'must be a release version string' }).describe('ASM release; default 1.4.6-asm.0').optional(),
+  project: projectSchema.describe('GCP project: id and number (required on GKE)').optional(),
   /** Zone (`us-central1-c`) or region (`us-central1`). */
   location: z
     .string({ error: 'must be a zone or region' })
     .refine((v) => ZONE.test(v) || REGION.test(v), { error: 'must be a GCP zone (us-central1-c) or region (us-central1)' })
+    .describe('GCP zone or region of the cluster (GKE)')
     .optional(),
   /** GKE version (`1.15.4-gke.15`) or GKE on-prem version (`1.2.0-gke.6`). */
-  version: z.string({ error: 'must be a version string like 1.15.4-gke.15' }),
-  nodePool: nodePoolSchema,
+  version: z.string({ error: 'must be a version string like 1.15.4-gke.15' }).describe('GKE version (1.13.11-gke.14+, 1.14.8-gke.18+, 1.15.4-gke.15+) or GKE on-prem version (1.2.0-gke.6+)'),
+  nodePool: nodePoolSchema.describe('Node pool: at least 4 nodes of at least 4 vCPU'),
   network: rule(NETWORK_NAME, 'must be a GCE network name (lowercase letters, digits, hyphens; letter first)').optional(),
   subnetwork: rule(NETWORK_NAME, 'must be a GCE subnetwork name (lowercase letters, digits, hyphens; letter first)').optional(),
   releaseChannel: z.enum(['RAPID', 'REGULAR', 'STABLE'], { error: 'must be RAPID, REGULAR or STABLE' }).optional(),
   /** Config Connector flavour: today's (`current`) or what anthoscli read in 2020 (`anthoscli`). */
-  kcc: z.enum(['current', 'anthoscli'], { error: 'must be current or anthoscli' }).optional(),
+  kcc: z.enum(['current', 'anthoscli'], { error: 'must be current or anthoscli' }).describe('Config Connector flavour (gke): current (default) or anthoscli (2020 resources)').optional(),
   /** Email of the user granted cluster-admin (gke-istioctl, onprem). */
-  adminUser: rule(EMAIL, 'must be an email address').optional(),
+  adminUser: rule(EMAIL, 'must be an email address').describe('User granted cluster-admin (gke-istioctl, onprem)').optional(),
   /** SPIFFE trust domain; on GKE it is always PROJECT_ID.svc.id.goog. */
   trustDomain: rule(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a DNS-like domain (lowercase letters, digits, dots, hyphens)').optional(),
-  ingress: ingressSchema.optional(),
-  certificates: certificatesSchema.optional(),
+  ingress: ingressSchema.describe('Ingress gateway Service: loadBalancerIP (required on-prem), pinned nodePorts').optional(),
+  certificates: certificatesSchema.describe('On-prem CA: dir with your CA files, or options for a generated one').optional(),
 };

@@ -1,13 +1,9 @@
-import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import { sha256 } from './fingerprint';
 import type { RenderedFile } from './types';
 import { YAML_OPTIONS } from './serialize';
 
-export const INDEX_FILE = 'index.yaml';
-
-export function sha256(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
+export { INDEX_FILE, sha256 } from './fingerprint';
 
 /** One cluster's entry in OUT/index.yaml. */
 export interface IndexCluster {
@@ -40,8 +36,4 @@ export function renderIndex(fingerprint: string, generator: string, clusters: re
     })),
   };
   return `# fingerprint: ${fingerprint}\n` + stringify(body, YAML_OPTIONS);
-}
-
-export function readFingerprint(indexText: string): string | undefined {
-  return /^# fingerprint: ([0-9a-f]{64})\n/.exec(indexText)?.[1];
 }

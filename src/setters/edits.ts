@@ -41,8 +41,17 @@ function pairEnd(file: SourceFile, pair: Pair): number {
   return trimEndOffset(file.text, r[0], r[1]);
 }
 
-/** Adds `key: value` lines at the end of a mapping, as kyaml's FieldSetter appends new fields. */
-export function appendPairs(file: SourceFile, map: YAMLMap, lines: readonly string[]): TextEdit {
+/**
+ * Adds `key: value` lines at the end of a mapping, as kyaml's FieldSetter appends new
+ * fields. Pairs in `removed` are being deleted by other edits, so the new lines go
+ * after the last pair that stays.
+ */
+export function appendPairs(
+  file: SourceFile,
+  map: YAMLMap,
+  lines: readonly string[],
+  removed: ReadonlySet<unknown> = new Set(),
+): TextEdit {
   const first = map.items[0] as Pair | undefined;
   if (map.flow || !first) {
     const r = rangeOf(map);
@@ -51,7 +60,8 @@ export function appendPairs(file: SourceFile, map: YAMLMap, lines: readonly stri
     return { start: close, end: close, text: sep + lines.join(', ') };
   }
   const indent = ' '.repeat(columnOf(file, rangeOf(first.key)[0]));
-  const last = map.items[map.items.length - 1] as Pair;
+  const kept = map.items.filter((p) => !removed.has(p));
+  const last = (kept[kept.length - 1] ?? first) as Pair;
   const at = lineEndOf(file.text, pairEnd(file, last));
   return { start: at, end: at, text: lines.map((l) => `\n${indent}${l}`).join('') };
 }

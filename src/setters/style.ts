@@ -36,7 +36,10 @@ export function plainKeepsString(value: string, inFlow = false): boolean {
   if (value === '') return false;
   const core = plainRead(value, inFlow, 'core');
   const y11 = plainRead(value, inFlow, 'yaml-1.1');
-  return typeof core?.value === 'string' && typeof y11?.value === 'string';
+  // the yaml package's 1.1 float pattern also matches words like `e0` (giving NaN);
+  // YAML 1.1 itself (and Go's yaml.v2) reads those as strings
+  const y11String = typeof y11?.value === 'string' || (Number.isNaN(y11?.value) && !/^[-+]?\.nan$/i.test(value));
+  return typeof core?.value === 'string' && y11String;
 }
 
 /** Whether `value` may be written unquoted and read back as a scalar with this exact text (any type). */

@@ -100,39 +100,52 @@ function validate(pkg: V0Package, assigned: ReadonlyMap<SetterDef, string>, book
 function editDefinition(pkg: V0Package, def: SetterDef, value: string, book: EditBook): void {
   const file = pkg.kptfile;
   const appended: string[] = [];
+  const removed = new Set<unknown>();
+  let before = '';
+  let after = '';
   const list = normaliseType(def.type) === 'array' ? parseListValue(value) : undefined;
   if (list && 'items' in list) {
-    if (def.valuePair) book.edit(file, deletePair(file, def.valuePair));
+    for (const pair of [def.valuePair, def.listValuesPair]) {
+      if (!pair) continue;
+      book.edit(file, deletePair(file, pair));
+      removed.add(pair);
+    }
     const items = list.items.map((i) => doubleQuoted(i.value));
-    if (def.listValuesPair) book.edit(file, deletePair(file, def.listValuesPair));
+    before = `[${(def.listValues ?? []).map(doubleQuoted).join(', ')}]`;
+    after = `[${items.join(', ')}]`;
     appended.push(items.length === 0 ? 'listValues: []' : `listValues:${items.map((i) => `\n  - ${i}`).join('')}`);
   } else if (def.valuePair && isScalar(def.valuePair.value)) {
     const node = def.valuePair.value as Scalar;
-    const before = sourceOf(file, node);
-    const after = renderScalar(value, { type: node.type, source: before }, 'string');
-    if (after !== before) {
-      book.edit(file, replaceNode(node, after));
-      book.change({ file: file.path, line: lineOf(file, node.range![0]), field: `setter ${def.name} value`, setters: [def.name], before, after });
-    }
+    before = sourceOf(file, node);
+    after = renderScalar(value, { type: node.type, source: before }, 'string');
+    if (after !== before) book.edit(file, replaceNode(node, after));
   } else {
-    appended.push(`value: ${renderScalar(value, { type: 'PLAIN', source: '' }, 'string')}`);
+    after = renderScalar(value, { type: 'PLAIN', source: '' }, 'string');
+    appended.push(`value: ${after}`);
   }
-  if (def.setByPair) book.edit(file, deletePair(file, def.setByPair));
+  if (def.setByPair) {
+    book.edit(file, deletePair(file, def.setByPair));
+    removed.add(def.setByPair);
+  }
   const isSet = def.isSetPair?.value;
   if (!def.isSetPair) appended.push('isSet: true');
   else if (!(isScalar(isSet) && isSet.value === true)) book.edit(file, replaceNode(isSet, 'true'));
   if (appended.length > 0) {
     // multi-line list entries need the mapping's indentation on continuation lines
-    const edit: TextEdit = appendPairs(file, def.setterMap, appended);
+    const edit: TextEdit = appendPairs(file, def.setterMap, appended, removed);
     const indent = /\n( *)/.exec(edit.text)?.[1] ?? '';
     book.edit(file, { ...edit, text: edit.text.replace(/\n {2}- /g, `\n${indent}  - `) });
+  }
+  const marks = [def.setByPair ? 'setBy removed' : '', def.isSetPair ? '' : 'isSet: true'].filter(Boolean);
+  if (before !== after || marks.length > 0) {
+    const line = def.valuePair ? lineOf(file, def.valuePair.value ? (def.valuePair.value as Scalar).range![0] : 0) : def.line;
     book.change({
       file: file.path,
-      line: def.line,
+      line,
       field: `setter ${def.name}`,
       setters: [def.name],
-      before: '',
-      after: appended.join(', '),
+      before: before || '(none)',
+      after: `${after}${marks.length > 0 ? ` (${marks.join(', ')})` : ''}`,
     });
   }
 }

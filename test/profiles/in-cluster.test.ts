@@ -1,18 +1,85 @@
 import { App } from 'cdk8s';
-import { stringify } from 'yaml';
-import { addInClusterFiles } from '../../src/profiles/in-cluster';
+import { ApiObject } from 'cdk8s';
+import { addInClusterFiles, IN_CLUSTER_FILES } from '../../src/profiles/in-cluster';
 import { PackageFile } from '../../src/render/package-file';
-import { gkeValues, onpremValues } from '../helpers/mesh-values';
-test('dbg', () => {
-  for (const v of [gkeValues(), onpremValues()]) {
-    const app = new App();
-    addInClusterFiles(app, v);
-    for (const f of PackageFile.allIn(app)) {
-      if (f.filePath.startsWith('crds')) continue;
-      console.log('#### ' + f.filePath + '\n' + f.toJson().map((o: any) => stringify(o)).join('---\n'));
+import { toYamlFile } from '../../src/render/serialize';
+import type { MeshValues } from '../../src/constructs/mesh/values';
+import { gkeValues, onpremValues, type K8sObject } from '../helpers/mesh-values';
+
+function compose(values: MeshValues, extras?: Parameters<typeof addInClusterFiles>[2]): Map<string, K8sObject[]> {
+  const app = new App();
+  addInClusterFiles(app, values, extras);
+  return new Map(PackageFile.allIn(app).map((f) => [f.filePath, f.toJson() as K8sObject[]]));
+}
+
+const kinds = (objs: K8sObject[] = []) => objs.map((o) => `${o.kind}/${o.metadata.name}`);
+
+/** Files whose constructs this composer's owner writes; the others are snapshotted by their owners' tests. */
+const CORE_FILES = [IN_CLUSTER_FILES.namespace, IN_CLUSTER_FILES.meshConfig, IN_CLUSTER_FILES.galley, IN_CLUSTER_FILES.pilot, IN_CLUSTER_FILES.sidecarInjector, IN_CLUSTER_FILES.policies];
+
+describe('addInClusterFiles', () => {
+  test('GKE layout: CRDs apart, namespace first, policies last', () => {
+    const files = compose(gkeValues());
+    const paths = [...files.keys()];
+    expect(paths[0]).toBe('crds/istio-crds.yaml');
+    const inCluster = paths.filter((p) => p.startsWith('in-cluster/'));
+    expect(inCluster[0]).toBe('in-cluster/00-namespace.yaml');
+    expect(inCluster[inCluster.length - 1]).toBe('in-cluster/90-policies.yaml');
+    expect([...inCluster].sort()).toEqual(inCluster);
+    expect(files.get(IN_CLUSTER_FILES.crds)).toHaveLength(23);
+    expect(kinds(files.get(IN_CLUSTER_FILES.namespace))).toEqual(['Namespace/istio-system']);
+    expect(kinds(files.get(IN_CLUSTER_FILES.meshConfig))).toEqual(['ConfigMap/istio', 'ConfigMap/istio-sidecar-injector']);
+    expect(kinds(files.get(IN_CLUSTER_FILES.policies))).toEqual(['MeshPolicy/default']);
+    expect(files.has(IN_CLUSTER_FILES.egressGateway)).toBe(false);
+    expect(files.has(IN_CLUSTER_FILES.citadel)).toBe(false);
+  });
+
+  test('every in-cluster namespaced object is in istio-system; all names unique per kind', () => {
+    for (const values of [gkeValues(), onpremValues({ egressGateway: true })]) {
+      const all = [...compose(values).entries()].filter(([p]) => p.startsWith('in-cluster/')).flatMap(([, o]) => o);
+      const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'MeshPolicy']);
+      for (const o of all) {
+        if (!clusterScoped.has(o.kind)) expect(`${o.kind}/${o.metadata.name}:${o.metadata.namespace}`).toBe(`${o.kind}/${o.metadata.name}:istio-system`);
+      }
+      const ids = kinds(all);
+      expect(new Set(ids).size).toBe(ids.length);
     }
-  }
-  const t0 = Date.now();
-  for (let i = 0; i < 200; i++) { const app = new App(); addInClusterFiles(app, gkeValues()); PackageFile.allIn(app).forEach((f) => f.toJson()); }
-  console.log('200 renders ms', Date.now() - t0);
+  });
+
+  test('Services of the SPEC port table are all rendered (gke and onprem)', () => {
+    const services = (values: MeshValues) =>
+      [...compose(values).values()].flat().filter((o) => o.kind === 'Service').map((s) => s.metadata.name);
+    expect(services(gkeValues())).toEqual(expect.arrayContaining(['istio-galley', 'istio-ingressgateway', 'istio-pilot', 'istio-sidecar-injector']));
+    expect(services(onpremValues())).toEqual(expect.arrayContaining(['istio-galley', 'istio-ingressgateway', 'istio-pilot', 'istio-sidecar-injector']));
+  });
+
+  test('egress gateway only when asked for', () => {
+    expect(kinds(compose(gkeValues({ egressGateway: true })).get(IN_CLUSTER_FILES.egressGateway))).toContain('Deployment/istio-egressgateway');
+  });
+
+  test('policy hook adds resources to the late file; STRICT mesh policy from values', () => {
+    const files = compose(gkeValues({ mtls: 'STRICT' }), {
+      policies: (scope) => new ApiObject(scope, 'extra', { apiVersion: 'authentication.istio.io/v1alpha1', kind: 'Policy', metadata: { name: 'default', namespace: 'bookinfo' } }),
+    });
+    const policies = files.get(IN_CLUSTER_FILES.policies)!;
+    expect(kinds(policies)).toEqual(['MeshPolicy/default', 'Policy/default']);
+    expect(policies[0].spec).toEqual({ peers: [{ mtls: {} }] });
+    expect(compose(gkeValues(), { meshPolicy: false }).has(IN_CLUSTER_FILES.policies)).toBe(false);
+  });
+
+  test('deterministic', () => {
+    const a = compose(onpremValues());
+    const b = compose(onpremValues());
+    expect(JSON.stringify([...a])).toBe(JSON.stringify([...b]));
+  });
+
+  test.each([
+    ['gke', gkeValues()],
+    ['onprem', onpremValues()],
+  ])('snapshot %s', (_name, values) => {
+    const files = compose(values);
+    for (const path of CORE_FILES) {
+      expect(toYamlFile(files.get(path)!)).toMatchSnapshot(path);
+    }
+  });
 });

@@ -52,7 +52,7 @@ describe('kpt v0 setters (own fixture)', () => {
       ],
     ]);
     expect(after.get('app/untouched.yaml')).toBe(before.get('app/untouched.yaml'));
-    expect(outcome.changed.sort()).toEqual(['Kptfile', 'app/deployment.yaml']);
+    expect([...outcome.changed].sort()).toEqual(['Kptfile', 'app/deployment.yaml']);
     // Kptfile: values recorded as strings, isSet added, setBy dropped (kpt clears it)
     const setters = parse(after.get('Kptfile')!).openAPI.definitions;
     expect(setters['io.k8s.cli.setters.replicas']['x-k8s-cli'].setter).toEqual({ name: 'replicas', value: '5', isSet: true });
@@ -100,12 +100,26 @@ describe('kpt v0 setters (own fixture)', () => {
   });
 
   test('without NAME=VALUE the package is re-rendered from the Kptfile: a consistent package is unchanged', () => {
-    const d = fixture('v0-basic');
+    const d = fixture('v0-roundtrip');
     const before = snapshot(d);
     const outcome = setPackageDir(d, {});
     expect(outcome.problems).toEqual([]);
     expect(outcome.changed).toEqual([]);
     expect(snapshot(d)).toEqual(before);
+  });
+
+  test('re-rendering writes a boolean setter unquoted, as kpt does, and changes nothing else', () => {
+    const d = fixture('v0-basic');
+    const before = snapshot(d);
+    expect(setPackageDir(d, {}).problems).toEqual([]);
+    const after = snapshot(d);
+    expect(hunks(before, after, 'app/deployment.yaml')).toEqual([
+      [
+        ['          value: "false" # {"$ref":"#/definitions/io.k8s.cli.setters.debug"}'],
+        ['          value: false # {"$ref":"#/definitions/io.k8s.cli.setters.debug"}'],
+      ],
+    ]);
+    for (const [file, text] of before) if (file !== 'app/deployment.yaml') expect(after.get(file)).toBe(text);
   });
 
   test('refusals are collected, name file and line, and leave the directory unchanged', () => {
@@ -186,7 +200,10 @@ describe('kpt v1 apply-setters (inline configMap)', () => {
     const outcome = setPackageDir(d, { values: { tier: 'backend', zones: '[c]' } });
     expect(outcome.problems).toEqual([]);
     const after = snapshot(d);
-    expect(hunks(before, after, 'Kptfile')).toEqual([[['        tier: frontend'], ['        tier: backend']]]);
+    expect(hunks(before, after, 'Kptfile')).toEqual([
+      [['        tier: frontend'], ['        tier: backend']],
+      [[], ['        zones: |-', '          - c']],
+    ]);
     expect(after.get('resources.yaml')).toBe(
       [
         'apiVersion: apps/v1',
@@ -196,7 +213,7 @@ describe('kpt v1 apply-setters (inline configMap)', () => {
         '  labels:',
         '    app: web # kpt-set: ${app}',
         // ${domain} is not given: kpt reads it back from the current value
-        '    domain: web.example.com # kpt-set: ${app}.${domain}',
+        '    domain: backend.example # kpt-set: ${tier}.${domain}',
         'spec:',
         '  replicas: 3 # kpt-set: ${replicas}',
         '  # regions this app is served from',
@@ -264,12 +281,28 @@ describe('in-memory API', () => {
     const files = readPackageDir(path.join(FIXTURES, 'v0-basic'));
     const ok = applySetters(files, { values: { hub: 'quay.io/x' } });
     expect(ok.problems).toEqual([]);
-    expect(ok.changed.sort()).toEqual(['Kptfile', 'app/deployment.yaml']);
+    expect([...ok.changed].sort()).toEqual(['Kptfile', 'app/deployment.yaml']);
     expect(ok.files.find((f) => f.path === 'app/deployment.yaml')!.content).toContain("'quay.io/x/app:v1.0.0'");
     expect(ok.changes.map((c) => c.field)).toContain('spec.template.spec.containers[0].image');
     const bad = applySetters(files, { values: { nope: '1' } });
     expect(bad.files).toBe(files);
     expect(bad.changed).toEqual([]);
+  });
+
+  test('several packages under one directory: each is set in its own Kptfile', () => {
+    const tree = (name: string, prefix: string): PackageFile[] =>
+      readPackageDir(path.join(FIXTURES, name)).map((f) => ({ path: `${prefix}/${f.path}`, content: f.content }));
+    const files = [...tree('v0-basic', 'packages/app'), ...tree('v0-roundtrip', 'packages/gke')];
+    const ok = applySetters(files, { values: { 'gcloud.core.project': 'shared-proj', hub: 'quay.io/x' } });
+    expect(ok.problems).toEqual([]);
+    expect([...ok.changed].sort()).toEqual([
+      'packages/app/Kptfile',
+      'packages/app/app/deployment.yaml',
+      'packages/gke/Kptfile',
+      'packages/gke/cluster.yaml',
+    ]);
+    // a name no package knows belongs to no single Kptfile
+    expect(applySetters(files, { values: { nope: 'x' } }).problems).toEqual([{ file: undefined, message: 'unknown setter "nope"' }]);
   });
 
   test('YAML that does not parse is a problem with its line', () => {

@@ -65,8 +65,15 @@ export function galleyWebhookConfiguration(kubernetesVersion: string): Record<st
   };
 }
 
-/** Envoy bootstrap of galley's proxy: mTLS MCP on 15019 forwarded to galley's plain MCP port. */
+let envoyTemplate: string | undefined;
+
+/** Envoy bootstrap of galley's proxy: mTLS MCP on 15019 forwarded to galley's plain MCP port (constant, built once). */
 export function galleyEnvoyTemplate(): string {
+  envoyTemplate ??= buildEnvoyTemplate();
+  return envoyTemplate;
+}
+
+function buildEnvoyTemplate(): string {
   return stringify(
     {
       admin: { access_log_path: '/dev/null', address: { socket_address: { address: '127.0.0.1', port_value: 15000 } } },
@@ -121,6 +128,18 @@ export function galleyEnvoyTemplate(): string {
   );
 }
 
+const webhookFiles = new Map<string, string>();
+
+/** The webhook configuration as the YAML file galley reconciles from (cached per Kubernetes version). */
+function webhookFile(kubernetesVersion: string): string {
+  let text = webhookFiles.get(kubernetesVersion);
+  if (text === undefined) {
+    text = stringify(galleyWebhookConfiguration(kubernetesVersion), { lineWidth: 0 });
+    webhookFiles.set(kubernetesVersion, text);
+  }
+  return text;
+}
+
 export interface GalleyProps {
   readonly values: MeshValues;
 }
@@ -163,7 +182,7 @@ export class Galley extends Construct {
       name: GALLEY_CONFIG_MAP,
       namespace: ISTIO_NAMESPACE,
       labels,
-      data: { 'validatingwebhookconfiguration.yaml': stringify(webhook, { lineWidth: 0 }) },
+      data: { 'validatingwebhookconfiguration.yaml': webhookFile(v) },
     });
     new ConfigMap(this, 'EnvoyConfig', {
       name: GALLEY_ENVOY_CONFIG_MAP,

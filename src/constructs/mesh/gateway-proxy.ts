@@ -4,30 +4,11 @@
  * certificate (SDS through the node agent on GKE, Citadel's `istio.*` secret on-prem).
  */
 import { ISTIO_NAMESPACE, type ComponentSpec } from '../../catalog/components';
+import { PROXY } from '../../catalog/proxy';
 import { imageRef } from '../../catalog/release';
 import type { Container, EnvVar, Volume, VolumeMount } from '../k8s/types';
+import { usesSds, zipkinAddress } from './injection-template';
 import type { MeshValues } from './values';
-
-/** Envoy's Prometheus endpoint on every proxy (scraped at `/stats/prometheus`). */
-export const ENVOY_PROM_PORT = 15090;
-/** pilot-agent's status port (readiness `/healthz/ready`). */
-export const PROXY_STATUS_PORT = 15020;
-/** Envoy admin port. */
-export const PROXY_ADMIN_PORT = 15000;
-
-/** Node agent SDS socket directory on every node (GKE). */
-export const SDS_HOST_PATH = '/var/run/sds';
-
-/** Proxy resources Istio 1.4 gave its gateways. */
-export const GATEWAY_RESOURCES = {
-  requests: { cpu: '100m', memory: '128Mi' },
-  limits: { cpu: '2000m', memory: '1024Mi' },
-} as const;
-
-/** Whether workloads get certificates over SDS from the node agent (GKE, Mesh CA). */
-export function usesSds(values: MeshValues): boolean {
-  return values.platform === 'gke';
-}
 
 /** The projected-token audience the node agent checks (the trust domain on GKE). */
 export function sdsAudience(values: MeshValues): string {
@@ -63,34 +44,33 @@ export function gatewayProxyContainer(o: GatewayProxyOptions): Container {
   const name = o.component.workloadName;
   const svcPorts = o.component.service?.ports ?? [];
   const containerPorts = [...new Set(svcPorts.map((p) => p.targetPort))].map((containerPort) => ({ containerPort }));
-  const zipkin =
-    v.telemetry.tracing === 'jaeger' && v.telemetry.jaegerAddress ? v.telemetry.jaegerAddress : `zipkin.${ISTIO_NAMESPACE}:9411`;
+  const zipkin = zipkinAddress(v);
   const args = [
     'proxy',
     'router',
     '--domain',
-    '$(POD_NAMESPACE).svc.cluster.local',
-    '--proxyLogLevel=warning',
-    '--proxyComponentLogLevel=misc:error',
+    `$(POD_NAMESPACE).svc.${PROXY.clusterDomain}`,
+    `--proxyLogLevel=${PROXY.logLevel}`,
+    `--proxyComponentLogLevel=${PROXY.componentLogLevel}`,
     '--log_output_level=default:info',
     '--drainDuration',
-    '45s',
+    PROXY.drainDuration,
     '--parentShutdownDuration',
-    '1m0s',
+    PROXY.parentShutdownDuration,
     '--connectTimeout',
-    '10s',
+    PROXY.connectTimeout,
     '--serviceCluster',
     name,
-    '--zipkinAddress',
-    zipkin,
+    // Stackdriver tracing is configured by env instead
+    ...(zipkin ? ['--zipkinAddress', zipkin] : []),
     '--proxyAdminPort',
-    String(PROXY_ADMIN_PORT),
+    String(PROXY.proxyAdminPort),
     '--statusPort',
-    String(PROXY_STATUS_PORT),
+    String(PROXY.statusPort),
     '--controlPlaneAuthPolicy',
-    'MUTUAL_TLS',
+    PROXY.controlPlaneAuthPolicy,
     '--discoveryAddress',
-    `istio-pilot.${ISTIO_NAMESPACE}:15011`,
+    PROXY.discoveryAddress,
     `--trust-domain=${v.trustDomain}`,
   ];
 
@@ -120,7 +100,7 @@ export function gatewayProxyContainer(o: GatewayProxyOptions): Container {
 
   const volumeMounts: VolumeMount[] = usesSds(v)
     ? [
-        { name: 'sdsudspath', mountPath: SDS_HOST_PATH, readOnly: true },
+        { name: 'sdsudspath', mountPath: PROXY.sdsUdsDir, readOnly: true },
         { name: 'istio-token', mountPath: '/var/run/secrets/tokens' },
       ]
     : [{ name: 'istio-certs', mountPath: '/etc/certs', readOnly: true }];
@@ -130,17 +110,17 @@ export function gatewayProxyContainer(o: GatewayProxyOptions): Container {
   return {
     name: 'istio-proxy',
     image: imageRef(v.release, 'proxy', v.hub, v.tag),
-    ports: [...containerPorts, { containerPort: ENVOY_PROM_PORT, protocol: 'TCP', name: 'http-envoy-prom' }],
+    ports: [...containerPorts, { containerPort: PROXY.prometheusPort, protocol: 'TCP', name: 'http-envoy-prom' }],
     args,
     readinessProbe: {
-      failureThreshold: 30,
-      httpGet: { path: '/healthz/ready', port: PROXY_STATUS_PORT, scheme: 'HTTP' },
-      initialDelaySeconds: 1,
-      periodSeconds: 2,
+      failureThreshold: PROXY.readiness.failureThreshold,
+      httpGet: { path: '/healthz/ready', port: PROXY.statusPort, scheme: 'HTTP' },
+      initialDelaySeconds: PROXY.readiness.initialDelaySeconds,
+      periodSeconds: PROXY.readiness.periodSeconds,
       successThreshold: 1,
       timeoutSeconds: 1,
     },
-    resources: GATEWAY_RESOURCES,
+    resources: PROXY.resources,
     env,
     volumeMounts,
   };
@@ -156,11 +136,19 @@ function gatewayMetaLabels(c: ComponentSpec): Record<string, string> {
 export function gatewayVolumes(values: MeshValues, component: ComponentSpec, secretVolumes: readonly GatewaySecretVolume[]): Volume[] {
   const volumes: Volume[] = usesSds(values)
     ? [
-        { name: 'sdsudspath', hostPath: { path: SDS_HOST_PATH } },
+        { name: 'sdsudspath', hostPath: { path: PROXY.sdsUdsDir } },
         {
           name: 'istio-token',
           projected: {
-            sources: [{ serviceAccountToken: { path: 'istio-token', expirationSeconds: 43200, audience: sdsAudience(values) } }],
+            sources: [
+              {
+                serviceAccountToken: {
+                  path: 'istio-token',
+                  expirationSeconds: PROXY.sdsTokenExpirationSeconds,
+                  audience: sdsAudience(values),
+                },
+              },
+            ],
           },
         },
       ]

@@ -101,4 +101,11 @@ export class MeshPolicy extends ApiObject {
     });
     this.mtls = mtls;
   }
+
+  /** Cluster-scoped: drops the namespace cdk8s copies from a namespaced chart. */
+  override toJson(): any {
+    const json = super.toJson();
+    if (json.metadata) delete json.metadata.namespace;
+    return json;
+  }
 }

@@ -1,0 +1,119 @@
+import { Construct } from 'constructs';
+import { component, ISTIO_NAMESPACE, servicePort } from '../../catalog/components';
+import { imageRef } from '../../catalog/release';
+import { ClusterRole, Deployment, PodDisruptionBudget, Service, ServiceAccount } from '../k8s';
+import { clusterRoleName } from './control-plane-proxy';
+import type { MeshValues } from './values';
+
+export interface CitadelProps {
+  /** Mesh values (on-prem): release images and trust domain. */
+  readonly values: MeshValues;
+}
+
+/** The secret holding the plugged-in CA (SPEC section 8), and where Citadel mounts it. */
+export const CACERTS_SECRET = 'cacerts';
+export const CACERTS_MOUNT_PATH = '/etc/cacerts';
+
+/** Lifetime of the workload certificates Citadel issues (Istio 1.4 default). */
+export const WORKLOAD_CERT_TTL = '2160h';
+
+/**
+ * Citadel, `istio-citadel` (on-prem, where there is no Mesh CA): signs workload
+ * certificates with the CA key the user plugs in as secret `cacerts` and writes them
+ * as `istio.<service account>` secrets that proxies mount.
+ */
+export class Citadel extends Construct {
+  readonly deployment: Deployment;
+  readonly service: Service;
+  readonly serviceAccount: ServiceAccount;
+
+  constructor(scope: Construct, id: string, props: CitadelProps) {
+    super(scope, id);
+    const v = props.values;
+    if (v.platform !== 'onprem') throw new Error('Citadel: Citadel runs on-prem only; GKE uses Mesh CA through the node agent');
+    const c = component('citadel');
+    const k8s = v.kubernetesVersion;
+    const grpc = servicePort('citadel', 'grpc-citadel');
+    const monitoring = servicePort('citadel', 'http-monitoring');
+
+    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
+      name: c.serviceAccount,
+      namespace: ISTIO_NAMESPACE,
+      labels: c.labels,
+      kubernetesVersion: k8s,
+    });
+
+    this.deployment = new Deployment(this, 'Deployment', {
+      name: c.workloadName,
+      namespace: ISTIO_NAMESPACE,
+      kubernetesVersion: k8s,
+      labels: c.labels,
+      selector: c.selector,
+      replicas: 1,
+      serviceAccountName: c.serviceAccount,
+      containers: [
+        {
+          name: 'citadel',
+          image: imageRef(v.release, 'citadel', v.hub, v.tag),
+          args: [
+            '--append-dns-names=true',
+            `--grpc-port=${grpc.targetPort}`,
+            `--citadel-storage-namespace=${ISTIO_NAMESPACE}`,
+            `--custom-dns-names=istio-pilot-service-account.${ISTIO_NAMESPACE}:istio-pilot.${ISTIO_NAMESPACE}`,
+            `--monitoring-port=${monitoring.targetPort}`,
+            '--self-signed-ca=false',
+            `--signing-cert=${CACERTS_MOUNT_PATH}/ca-cert.pem`,
+            `--signing-key=${CACERTS_MOUNT_PATH}/ca-key.pem`,
+            `--root-cert=${CACERTS_MOUNT_PATH}/root-cert.pem`,
+            `--cert-chain=${CACERTS_MOUNT_PATH}/cert-chain.pem`,
+            `--trust-domain=${v.trustDomain}`,
+            `--workload-cert-ttl=${WORKLOAD_CERT_TTL}`,
+          ],
+          env: [{ name: 'CITADEL_ENABLE_NAMESPACES_BY_DEFAULT', value: 'true' }],
+          ports: [
+            { containerPort: grpc.targetPort, name: grpc.name, protocol: 'TCP' },
+            { containerPort: monitoring.targetPort, name: monitoring.name, protocol: 'TCP' },
+          ],
+          livenessProbe: { httpGet: { path: '/version', port: monitoring.targetPort }, initialDelaySeconds: 5, periodSeconds: 5 },
+          resources: { requests: { cpu: '10m' } },
+          volumeMounts: [{ name: 'cacerts', mountPath: CACERTS_MOUNT_PATH, readOnly: true }],
+        },
+      ],
+      // Not optional (Istio 1.4 marked it optional): without the plugged-in CA the pod
+      // waits with "secret cacerts not found" instead of crash-looping.
+      volumes: [{ name: 'cacerts', secret: { secretName: CACERTS_SECRET } }],
+    });
+
+    this.service = new Service(this, 'Service', {
+      spec: c.service!,
+      namespace: ISTIO_NAMESPACE,
+      selector: c.selector,
+      labels: c.labels,
+      kubernetesVersion: k8s,
+    });
+
+    new ClusterRole(this, 'ClusterRole', {
+      name: clusterRoleName('istio-citadel'),
+      labels: c.labels,
+      rules: [
+        // the CA root certificate is published in the istio-security ConfigMap
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'update'] },
+        // istio.<service account> secrets in every namespace
+        { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'watch', 'list', 'update', 'delete'] },
+        { apiGroups: [''], resources: ['serviceaccounts', 'services', 'namespaces'], verbs: ['get', 'watch', 'list'] },
+        { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      ],
+      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
+      kubernetesVersion: k8s,
+    });
+
+    new PodDisruptionBudget(this, 'Pdb', {
+      name: c.workloadName,
+      namespace: ISTIO_NAMESPACE,
+      kubernetesVersion: k8s,
+      labels: c.labels,
+      selector: c.selector,
+      minAvailable: 1,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { Construct } from 'constructs';
+import { component, ISTIO_NAMESPACE } from '../../catalog/components';
+import { imageRef } from '../../catalog/release';
+import { ClusterRole, DaemonSet, ServiceAccount, type EnvVar } from '../k8s';
+import { PROXY } from '../../catalog/proxy';
+import { clusterRoleName } from './control-plane-proxy';
+import type { MeshValues } from './values';
+
+export interface NodeAgentProps {
+  /** Mesh values (GKE): trust domain and `clusterUrl` (`GKE_CLUSTER_URL`). */
+  readonly values: MeshValues;
+}
+
+/** Mesh CA: the CA the node agent gets workload certificates from on GKE. */
+export const MESH_CA = { provider: 'GoogleCA', address: 'meshca.googleapis.com:443', plugins: 'GoogleTokenExchange' } as const;
+
+/**
+ * The node agent, DaemonSet `istio-nodeagent` (GKE only): one per node, it serves
+ * workload certificates over SDS on the node's `/var/run/sds` socket, getting them
+ * from Mesh CA with the workload's token exchanged for a Google credential.
+ */
+export class NodeAgent extends Construct {
+  readonly daemonSet: DaemonSet;
+  readonly serviceAccount: ServiceAccount;
+
+  constructor(scope: Construct, id: string, props: NodeAgentProps) {
+    super(scope, id);
+    const v = props.values;
+    if (v.platform !== 'gke') throw new Error('NodeAgent: the node agent (Mesh CA) runs on GKE only; on-prem uses Citadel');
+    if (!v.clusterUrl) throw new Error('NodeAgent: values.clusterUrl (GKE_CLUSTER_URL) is required');
+    const c = component('nodeAgent');
+    const k8s = v.kubernetesVersion;
+
+    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
+      name: c.serviceAccount,
+      namespace: ISTIO_NAMESPACE,
+      labels: c.labels,
+      kubernetesVersion: k8s,
+    });
+
+    const env: EnvVar[] = [
+      { name: 'CA_ADDR', value: MESH_CA.address },
+      { name: 'CA_PROVIDER', value: MESH_CA.provider },
+      { name: 'PLUGINS', value: MESH_CA.plugins },
+      { name: 'GKE_CLUSTER_URL', value: v.clusterUrl },
+      // the node agent cannot review Mesh CA-bound tokens itself: Mesh CA does
+      { name: 'VALID_TOKEN', value: 'true' },
+      { name: 'TRUST_DOMAIN', value: v.trustDomain },
+      { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    ];
+
+    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
+      name: c.workloadName,
+      namespace: ISTIO_NAMESPACE,
+      kubernetesVersion: k8s,
+      labels: c.labels,
+      selector: c.selector,
+      serviceAccountName: c.serviceAccount,
+      containers: [
+        {
+          name: 'nodeagent',
+          image: imageRef(v.release, 'nodeAgent', v.hub, v.tag),
+          env,
+          resources: { requests: { cpu: '10m' } },
+          volumeMounts: [{ name: 'sdsudspath', mountPath: PROXY.sdsUdsDir }],
+        },
+      ],
+      volumes: [{ name: 'sdsudspath', hostPath: { path: PROXY.sdsUdsDir } }],
+    });
+
+    new ClusterRole(this, 'ClusterRole', {
+      name: clusterRoleName('istio-nodeagent'),
+      labels: c.labels,
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
+      kubernetesVersion: k8s,
+    });
+  }
+}

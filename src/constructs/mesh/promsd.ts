@@ -1,0 +1,178 @@
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { component, ISTIO_NAMESPACE, PROMSD_IMAGES, servicePort } from '../../catalog/components';
+import { ClusterRole, ConfigMap, Deployment, Service, ServiceAccount, type Container } from '../k8s';
+import { PROXY } from '../../catalog/proxy';
+import { clusterRoleName } from './control-plane-proxy';
+import type { MeshValues } from './values';
+
+export interface PromsdProps {
+  /** Mesh values: platform, telemetry.metrics and (GKE) gcpMetadata for the Stackdriver sidecar. */
+  readonly values: MeshValues;
+}
+
+/** Prometheus data directory, shared with the Stackdriver sidecar (which tails its WAL). */
+const DATA_DIR = '/data';
+const CONFIG_DIR = '/etc/prometheus';
+/** How long promsd keeps samples (Istio 1.4's Prometheus retention). */
+export const PROMSD_RETENTION = '6h';
+export const PROMSD_SCRAPE_INTERVAL = '15s';
+
+/** Whether promsd forwards to Stackdriver: GKE with Stackdriver metrics; never on-prem (SPEC section 7). */
+export function forwardsToStackdriver(values: MeshValues): boolean {
+  return values.platform === 'gke' && values.telemetry.metrics === 'stackdriver';
+}
+
+/** Project, cluster and location from `GCP_METADATA` (`PROJECT_ID|PROJECT_NUMBER|CLUSTER|LOCATION`). */
+export function parseGcpMetadata(gcpMetadata: string): { projectId: string; projectNumber: string; cluster: string; location: string } {
+  const parts = gcpMetadata.split('|');
+  if (parts.length !== 4 || parts.some((p) => p === '')) {
+    throw new Error(`GCP_METADATA must be PROJECT_ID|PROJECT_NUMBER|CLUSTER|LOCATION, got '${gcpMetadata}'`);
+  }
+  const [projectId, projectNumber, cluster, location] = parts;
+  return { projectId, projectNumber, cluster, location };
+}
+
+/** The Prometheus configuration: pilot's monitoring endpoint and every proxy's Envoy stats. */
+export function promsdConfig(): string {
+  const config = {
+    global: { scrape_interval: PROMSD_SCRAPE_INTERVAL },
+    scrape_configs: [
+      {
+        job_name: 'pilot',
+        kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: [ISTIO_NAMESPACE] } }],
+        relabel_configs: [
+          {
+            source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpoint_port_name'],
+            action: 'keep',
+            regex: `${component('pilot').service!.name};${servicePort('pilot', 'http-monitoring').name}`,
+          },
+        ],
+      },
+      {
+        // sidecars and gateways: the `*-envoy-prom` container port (15090) at /stats/prometheus
+        job_name: 'envoy-stats',
+        metrics_path: PROXY.prometheusPath,
+        kubernetes_sd_configs: [{ role: 'pod' }],
+        relabel_configs: [
+          { source_labels: ['__meta_kubernetes_pod_container_port_name'], action: 'keep', regex: '.*-envoy-prom' },
+          {
+            source_labels: ['__address__'],
+            action: 'replace',
+            regex: '([^:]+)(?::\\d+)?',
+            replacement: `$1:${PROXY.prometheusPort}`,
+            target_label: '__address__',
+          },
+          { action: 'labelmap', regex: '__meta_kubernetes_pod_label_(.+)' },
+          { source_labels: ['__meta_kubernetes_namespace'], action: 'replace', target_label: 'namespace' },
+          { source_labels: ['__meta_kubernetes_pod_name'], action: 'replace', target_label: 'pod_name' },
+        ],
+      },
+    ],
+  };
+  return stringify(config, { lineWidth: 0 });
+}
+
+/**
+ * promsd (SPEC section 5): the mesh's internal Prometheus, renamed so it is not
+ * mistaken for a user's. It scrapes pilot and the proxies; on GKE with Stackdriver
+ * metrics a `stackdriver-prometheus-sidecar` container forwards the samples to
+ * Stackdriver. On-prem (or with Prometheus metrics) it is Prometheus alone.
+ */
+export class Promsd extends Construct {
+  readonly deployment: Deployment;
+  readonly service: Service;
+  readonly configMap: ConfigMap;
+  readonly serviceAccount: ServiceAccount;
+
+  constructor(scope: Construct, id: string, props: PromsdProps) {
+    super(scope, id);
+    const v = props.values;
+    const c = component('promsd');
+    const k8s = v.kubernetesVersion;
+    const web = c.service!.ports[0];
+
+    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
+      name: c.serviceAccount,
+      namespace: ISTIO_NAMESPACE,
+      labels: c.labels,
+      kubernetesVersion: k8s,
+    });
+
+    this.configMap = new ConfigMap(this, 'Config', {
+      name: c.workloadName,
+      namespace: ISTIO_NAMESPACE,
+      labels: c.labels,
+      data: { 'prometheus.yml': promsdConfig() },
+    });
+
+    const prometheus: Container = {
+      name: 'prometheus',
+      image: PROMSD_IMAGES.prometheus,
+      args: [
+        `--storage.tsdb.retention=${PROMSD_RETENTION}`,
+        `--storage.tsdb.path=${DATA_DIR}`,
+        `--config.file=${CONFIG_DIR}/prometheus.yml`,
+      ],
+      ports: [{ containerPort: web.targetPort, name: web.name, protocol: 'TCP' }],
+      livenessProbe: { httpGet: { path: '/-/healthy', port: web.targetPort } },
+      readinessProbe: { httpGet: { path: '/-/ready', port: web.targetPort } },
+      resources: { requests: { cpu: '10m' } },
+      volumeMounts: [
+        { name: 'config-volume', mountPath: CONFIG_DIR },
+        { name: 'data', mountPath: DATA_DIR },
+      ],
+    };
+    const containers: Container[] = [prometheus];
+
+    if (forwardsToStackdriver(v)) {
+      if (!v.gcpMetadata) throw new Error('Promsd: values.gcpMetadata is required to forward metrics to Stackdriver');
+      const gcp = parseGcpMetadata(v.gcpMetadata);
+      containers.push({
+        name: 'stackdriver-prometheus-sidecar',
+        image: PROMSD_IMAGES.stackdriverSidecar,
+        args: [
+          `--stackdriver.project-id=${gcp.projectId}`,
+          `--stackdriver.kubernetes.location=${gcp.location}`,
+          `--stackdriver.kubernetes.cluster-name=${gcp.cluster}`,
+          `--prometheus.wal-directory=${DATA_DIR}/wal`,
+          `--prometheus.api-address=http://127.0.0.1:${web.targetPort}/`,
+        ],
+        resources: { requests: { cpu: '10m' } },
+        volumeMounts: [{ name: 'data', mountPath: DATA_DIR }],
+      });
+    }
+
+    this.deployment = new Deployment(this, 'Deployment', {
+      name: c.workloadName,
+      namespace: ISTIO_NAMESPACE,
+      kubernetesVersion: k8s,
+      labels: c.labels,
+      selector: c.selector,
+      replicas: 1,
+      serviceAccountName: c.serviceAccount,
+      containers,
+      volumes: [
+        { name: 'config-volume', configMap: { name: this.configMap.name } },
+        { name: 'data', emptyDir: {} },
+      ],
+    });
+
+    this.service = new Service(this, 'Service', {
+      spec: c.service!,
+      namespace: ISTIO_NAMESPACE,
+      selector: c.selector,
+      labels: c.labels,
+      kubernetesVersion: k8s,
+    });
+
+    // Prometheus' Kubernetes service discovery (endpoints and pods, cluster-wide).
+    new ClusterRole(this, 'ClusterRole', {
+      name: clusterRoleName('promsd'),
+      labels: c.labels,
+      rules: [{ apiGroups: [''], resources: ['nodes', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }],
+      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
+      kubernetesVersion: k8s,
+    });
+  }
+}

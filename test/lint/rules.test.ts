@@ -1,0 +1,178 @@
+import { Chart, Testing, ApiObject } from 'cdk8s';
+import { lintObjects, lintText } from '../../src/lint';
+
+const lint = (yaml: string, profile: 'gke' | 'onprem' = 'gke') => lintText(yaml, 'm.yaml', { profile }).findings.map((f) => `${f.line} ${f.rule} ${f.field}`);
+
+describe('DestinationRule load balancing', () => {
+  test('top level, per port and per subset port, in both spellings', () => {
+    expect(
+      lint(`apiVersion: networking.istio.io/v1alpha3
+kind: DestinationRule
+metadata: {name: r, namespace: n}
+spec:
+  host: r
+  trafficPolicy:
+    loadBalancer:
+      consistent_hash: {useSourceIp: true}
+  subsets:
+  - name: a
+    trafficPolicy:
+      portLevelSettings:
+      - port: {number: 80}
+        loadBalancer:
+          localityLbSetting: {enabled: true}
+          consistentHash: {httpCookie: {name: c, ttl: 0s}}
+`),
+    ).toEqual([
+      '8 traffic.consistent-hash-lb spec.trafficPolicy.loadBalancer.consistent_hash',
+      '16 traffic.consistent-hash-lb spec.subsets.0.trafficPolicy.portLevelSettings.0.loadBalancer.consistentHash',
+      '15 traffic.locality-lb spec.subsets.0.trafficPolicy.portLevelSettings.0.loadBalancer.localityLbSetting',
+    ]);
+  });
+
+  test('simple policies and other groups are not findings', () => {
+    expect(lint('apiVersion: example.com/v1\nkind: DestinationRule\nmetadata: {name: x}\nspec: {trafficPolicy: {loadBalancer: {consistentHash: {}}}}\n')).toEqual([]);
+  });
+});
+
+describe('authentication policy', () => {
+  const policy = (kind: string, spec: string) => `apiVersion: authentication.istio.io/v1alpha1\nkind: ${kind}\nmetadata: {name: default}\nspec:\n${spec}`;
+
+  test('MeshPolicy with targets', () => {
+    expect(lint(policy('MeshPolicy', '  targets: [{name: a}]\n'))).toEqual(['5 security.service-policy spec.targets']);
+  });
+
+  test('empty targets are no targets', () => {
+    expect(lint(policy('Policy', '  targets: []\n  peers: [{mtls: {}}]\n'))).toEqual([]);
+  });
+
+  test.each([
+    ['originIsOptional: true\n  principalBinding: USE_ORIGIN', []],
+    ['origin_is_optional: true\n  principal_binding: USE_ORIGIN', []],
+    ['originIsOptional: true', ['5 security.jwt-enforced spec.origins']],
+    ['originIsOptional: "true"\n  principalBinding: USE_ORIGIN', ['5 security.jwt-enforced spec.origins']],
+    ['principal_binding: USE_ORIGIN', ['5 security.jwt-enforced spec.origins']],
+  ])('JWT with %j', (extra, want) => {
+    expect(lint(policy('Policy', `  origins: [{jwt: {issuer: i}}]\n  ${extra}\n`))).toEqual(want);
+  });
+
+  test('the JWT finding says what is set', () => {
+    const [f] = lintText(policy('Policy', '  origins: [{jwt: {issuer: i}}]\n  originIsOptional: false\n'), 'p.yaml').findings;
+    expect(f.message).toBe('JWT origins with originIsOptional: false, principalBinding: unset (USE_PEER)');
+  });
+});
+
+describe('rbac.istio.io', () => {
+  test.each(['RbacConfig', 'ClusterRbacConfig', 'ServiceRole', 'ServiceRoleBinding'])('%s', (kind) => {
+    expect(lint(`apiVersion: rbac.istio.io/v1alpha1\nkind: ${kind}\nmetadata: {name: x}\n`)).toEqual(['2 security.rbac-v1alpha1 kind']);
+  });
+});
+
+describe('TCP-only protocols', () => {
+  test('Service appProtocol, Gateway and Sidecar port protocols', () => {
+    expect(
+      lint(`apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec:
+  ports:
+  - {name: tcp, port: 1, appProtocol: redis}
+  - {name: mongo-primary, port: 2}
+  - {name: mongodb, port: 3}
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: Gateway
+metadata: {name: g}
+spec:
+  servers:
+  - port: {number: 27017, name: m, protocol: MONGO}
+---
+apiVersion: networking.istio.io/v1alpha3
+kind: Sidecar
+metadata: {name: s}
+spec:
+  ingress:
+  - port: {number: 9092, name: k, protocol: KAFKA}
+`),
+    ).toEqual(['7 traffic.mongo-l7 spec.ports.1.name', '6 traffic.redis-l7 spec.ports.0.appProtocol', '15 traffic.mongo-l7 spec.servers.0.port.protocol', '22 traffic.kafka-l7 spec.ingress.0.port.protocol']);
+  });
+
+  test('TCP-only findings are warnings', () => {
+    const [f] = lintText('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{name: redis, port: 6379}]}\n', 's.yaml').findings;
+    expect(f.severity).toBe('warning');
+    expect(f.reason).toMatch(/TCP byte stream/);
+  });
+});
+
+describe('IPv6', () => {
+  test('ServiceEntry IPv6 CIDR; unix sockets are not addresses', () => {
+    expect(
+      lint(`apiVersion: networking.istio.io/v1alpha3
+kind: ServiceEntry
+metadata: {name: e}
+spec:
+  addresses: ["fd00::/8"]
+  endpoints:
+  - address: unix:///var/run/app.sock
+`),
+    ).toEqual(['5 traffic.ipv6 spec.addresses.0']);
+  });
+});
+
+describe('install overlays', () => {
+  test('IstioOperator components and values', () => {
+    expect(
+      lint(`apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec:
+  components:
+    cni:
+      enabled: true
+  addonComponents:
+    kiali:
+      enabled: true
+  values:
+    istio_cni: {enabled: true}
+`),
+    ).toEqual(['6 traffic.istio-cni spec.components.cni.enabled', '11 traffic.istio-cni spec.values.istio_cni.enabled', '9 observability.kiali spec.addonComponents.kiali.enabled']);
+  });
+
+  test('the tracing provider only matters when it is zipkin', () => {
+    expect(lint('apiVersion: install.istio.io/v1alpha2\nkind: IstioControlPlane\nspec: {values: {tracing: {provider: jaeger}}}\n')).toEqual([]);
+  });
+});
+
+describe('resource identity', () => {
+  test('findings name kind, namespace and name; a List item points at its own lines', () => {
+    const [f] = lintText(
+      `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: c}
+- apiVersion: networking.istio.io/v1alpha3
+  kind: EnvoyFilter
+  metadata:
+    name: f
+    namespace: istio-system
+`,
+      'list.yaml',
+    ).findings;
+    expect(f).toMatchObject({ rule: 'traffic.envoy-filter', file: 'list.yaml', line: 8, column: 3, kind: 'EnvoyFilter', namespace: 'istio-system', name: 'f', field: 'kind' });
+  });
+
+  test('a data value that happens to say EnvoyFilter is not an EnvoyFilter', () => {
+    expect(lint('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {kind: EnvoyFilter, apiVersion: networking.istio.io/v1alpha3}\n')).toEqual([]);
+  });
+});
+
+describe('lintObjects (synthesized, in memory)', () => {
+  test('finds unsupported objects in a cdk8s chart, without lines', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    new ApiObject(chart, 'f', { apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter', metadata: { name: 'f', namespace: 'n' } });
+    new ApiObject(chart, 'p', { apiVersion: 'authentication.istio.io/v1alpha1', kind: 'MeshPolicy', metadata: { name: 'default' }, spec: { peers: [{ mtls: {} }] } });
+    const findings = lintObjects(Testing.synth(chart), 'chart c');
+    expect(findings.map((f) => [f.rule, f.name, f.line])).toEqual([['traffic.envoy-filter', 'f', 0]]);
+  });
+});

@@ -1,0 +1,55 @@
+import * as fc from 'fast-check';
+import * as path from 'node:path';
+import { applySetters, PackageFile, readPackageDir } from '../../src/setters';
+import { FIXTURES } from './helpers';
+
+/** Sets values, then the originals again, and returns the final files. */
+function roundTrip(files: readonly PackageFile[], values: Record<string, string>, originals: Record<string, string>): readonly PackageFile[] {
+  const there = applySetters(files, { values });
+  expect(there.problems).toEqual([]);
+  const back = applySetters(there.files, { values: originals });
+  expect(back.problems).toEqual([]);
+  return back.files;
+}
+
+const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);
+const zone = fc.tuple(fc.constantFrom('us', 'europe', 'asia'), fc.constantFrom('central', 'west', 'east'), fc.nat(9), fc.constantFrom('a', 'b', 'c')).map(([a, b, n, c]) => `${a}-${b}${n}-${c}`);
+
+describe('set then set back restores the original bytes', () => {
+  test('kpt v0 package (setters, substitutions, integer setter)', () => {
+    const files = readPackageDir(path.join(FIXTURES, 'v0-roundtrip'));
+    const originals = {
+      'gcloud.core.project': 'PROJECT_ID',
+      'gcloud.project.projectNumber': '1234',
+      'cluster-name': 'asm-cluster',
+      'gcloud.compute.zone': 'us-central1-c',
+      maxNodes: '4',
+    };
+    fc.assert(
+      fc.property(label, fc.bigInt(1n, 10n ** 12n), label, zone, fc.integer({ min: -5, max: 1000 }), (project, number, cluster, z, max) => {
+        const values = {
+          'gcloud.core.project': project,
+          'gcloud.project.projectNumber': String(number),
+          'cluster-name': cluster,
+          'gcloud.compute.zone': z,
+          maxNodes: String(max),
+        };
+        expect(roundTrip(files, values, originals)).toEqual(files);
+      }),
+      { seed: 42, numRuns: 100 },
+    );
+  });
+
+  test('kpt v1 package (ConfigMap values, patterns, lists)', () => {
+    const rendered = applySetters(readPackageDir(path.join(FIXTURES, 'v1-inline')), {});
+    expect(rendered.problems).toEqual([]);
+    const originals = { app: 'web', tier: 'frontend', replicas: '3', regions: '[us-east1, us-west1]' };
+    fc.assert(
+      fc.property(label, label, fc.nat(500), fc.array(label, { minLength: 1, maxLength: 4 }), (app, tier, replicas, regions) => {
+        const values = { app, tier, replicas: String(replicas), regions: `[${regions.join(', ')}]` };
+        expect(roundTrip(rendered.files, values, originals)).toEqual(rendered.files);
+      }),
+      { seed: 42, numRuns: 100 },
+    );
+  });
+});
