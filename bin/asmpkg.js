@@ -1,5 +1,12 @@
 #!/usr/bin/env node
 'use strict';
+// A closed pipe (`asmpkg lint ... | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 require('../lib/cli/main').main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

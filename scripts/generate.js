@@ -16,3 +16,6 @@ const write = (rel, content) => {
 
 const { configJsonSchema } = require('../lib/config/json-schema');
 write('schema/asmpkg.schema.json', configJsonSchema());
+
+const { renderSupportMatrixMarkdown, SUPPORT_MATRIX_DOC_PATH } = require('../lib/catalog/support-matrix-doc');
+write(SUPPORT_MATRIX_DOC_PATH, renderSupportMatrixMarkdown());

@@ -9,7 +9,7 @@ import { MATRIX_PROFILES, SUPPORT_AREAS, SUPPORT_MATRIX, SupportArea } from './s
 export const SUPPORT_MATRIX_DOC_PATH = 'docs/support-matrix.md';
 
 /** The command that regenerates the page (package.json script). */
-export const REGENERATE_COMMAND = 'npm run docs:support-matrix';
+export const REGENERATE_COMMAND = 'npm run generate';
 
 const AREA_TITLES: Record<SupportArea, string> = {
   traffic: 'Traffic management',

@@ -55,9 +55,9 @@ export function registerCerts(program: Command, io: CliIO): void {
     .command('certs')
     .summary('write a new root + intermediate CA for Citadel (GKE on-prem)')
     .description(
-      'Write a new self-signed root CA and an intermediate CA signed by it into DIR, as the\n' +
-        'files Citadel reads from the `cacerts` Secret in istio-system: ca-cert.pem (the\n' +
-        'intermediate), ca-key.pem (its private key, mode 0600), root-cert.pem and\n' +
+      'Write a new self-signed root CA and an intermediate CA signed by it into DIR, as the ' +
+        'files Citadel reads from the `cacerts` Secret in istio-system: ca-cert.pem (the ' +
+        'intermediate), ca-key.pem (its private key, mode 0600), root-cert.pem and ' +
         'cert-chain.pem (intermediate then root).',
     )
     .option('--out <dir>', 'directory to write the files into, created if needed (required)')

@@ -24,10 +24,10 @@ export function registerLint(program: Command, io: CliIO): void {
     .command('lint')
     .summary('check Istio resources against the ASM 1.4 support matrix')
     .description(
-      'Report every Istio resource in PATH (files, directories searched for *.yaml, *.yml and\n' +
-        '*.json, or - for standard input) that uses something ASM 1.4 does not support on the\n' +
-        'chosen profile: EnvoyFilter, consistent-hash or locality load balancing, rbac.istio.io,\n' +
-        'service-level or enforcing-JWT authentication policy, L7 WebSocket/MongoDB/Redis/Kafka, and\n' +
+      'Report every Istio resource in PATH (files, directories searched for *.yaml, *.yml and ' +
+        '*.json, or - for standard input) that uses something ASM 1.4 does not support on the ' +
+        'chosen profile: EnvoyFilter, consistent-hash or locality load balancing, rbac.istio.io, ' +
+        'service-level or enforcing-JWT authentication policy, L7 WebSocket/MongoDB/Redis/Kafka, and ' +
         'more. Each finding names its rule (a feature id of docs/support-matrix.md), file:line and reason.',
     )
     .argument('<paths...>', 'manifest files or directories, or - for stdin')

@@ -1,12 +1,23 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, CliIO, processIO } from './io';
 import { VERSION } from './meta';
-import { registerCerts } from './certs';
-import { registerSet } from './set';
-import { registerSynth } from './synth';
 
-/** Builds the `asmpkg` program; commands register themselves with the shared IO. */
-export function buildProgram(io: CliIO): Command {
+type Register = (program: Command, io: CliIO) => void;
+
+/**
+ * The commands, each loaded only when it runs: a command's module pulls in what it
+ * needs (cdk8s, X.509, the setters engine), and `asmpkg synth` with nothing to do
+ * must not pay for the others.
+ */
+const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Register> }[] = [
+  { name: 'synth', summary: 'render a package for every cluster of a config into OUT/<cluster-name>/', load: async () => (await import('./synth')).registerSynth },
+  { name: 'set', summary: 'set kpt setter values in package directories', load: async () => (await import('./set')).registerSet },
+  { name: 'lint', summary: 'check Istio resources against the ASM 1.4 support matrix', load: async () => (await import('./lint')).registerLint },
+  { name: 'certs', summary: 'write a new root + intermediate CA for Citadel (GKE on-prem)', load: async () => (await import('./certs')).registerCerts },
+];
+
+/** Builds the `asmpkg` program with the command `argv` names fully registered. */
+export async function buildProgram(io: CliIO, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('asmpkg')
     .description('Render Anthos Service Mesh 1.4.6-asm.0 install packages (kpt packages, plain YAML) with cdk8s')
     .version(VERSION)
@@ -16,21 +27,19 @@ export function buildProgram(io: CliIO): Command {
       writeErr: (s) => io.stderr(s.replace(/\n$/, '')),
     })
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText(
-      'after',
-      `
-Exit codes: 0 success, 1 lint findings, 2 bad input or refused request.`,
-    );
-  registerSynth(program, io);
-  registerSet(program, io);
-  registerCerts(program, io);
+    .addHelpText('after', '\nExit codes: 0 success, 1 lint findings, 2 bad input or refused request.');
+  const wanted = argv[0] === 'help' ? argv[1] : argv[0];
+  for (const command of COMMANDS) {
+    if (command.name === wanted) (await command.load())(program, io);
+    else program.command(command.name).summary(command.summary).description(command.summary);
+  }
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
 /** Runs the CLI and returns the exit code; never prints a stack trace. */
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
-  const program = buildProgram(io);
+  const program = await buildProgram(io, argv);
   if (argv.length === 0) {
     program.outputHelp();
     return 2;

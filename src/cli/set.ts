@@ -32,7 +32,7 @@ export function registerSet(program: Command, io: CliIO): void {
     .command('set')
     .summary('set kpt setter values in package directories')
     .description(
-      'Set kpt-style setters in the packages under DIR, editing only the changed fields\n' +
+      'Set kpt-style setters in the packages under DIR, editing only the changed fields ' +
         '(comments and formatting are kept; unchanged files stay byte-identical).',
     )
     .argument('<dir>', 'package directory (a Kptfile there or in directories below)')

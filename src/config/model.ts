@@ -1,17 +1,10 @@
 import type { Release } from '../catalog/release';
 import type { Profile } from './schema';
 import type { TelemetryValues } from '../constructs/mesh/values';
+import type { NormalizedNamespacePolicy } from './mesh-options';
 
-/** A namespace-level authentication policy, as the config states it. */
-export interface NamespacePolicySpec {
-  readonly namespace: string;
-  /** Peer mTLS mode for the namespace. */
-  readonly mtls?: 'PERMISSIVE' | 'STRICT';
-  /** JWT origins (ASM: only with originIsOptional and USE_ORIGIN). */
-  readonly origins?: readonly Record<string, unknown>[];
-  readonly originIsOptional?: boolean;
-  readonly principalBinding?: 'USE_PEER' | 'USE_ORIGIN';
-}
+/** A namespace-level authentication policy, with proto spellings folded into YAML names. */
+export type NamespacePolicySpec = NormalizedNamespacePolicy;
 
 /**
  * One cluster after validation, defaults and derivation: everything a profile needs,

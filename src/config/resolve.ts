@@ -3,7 +3,8 @@ import { parsePlatformVersion, minorOf } from '../util/version';
 import type { ClusterInput } from './load';
 import type { ClusterSpec } from './model';
 import { platformVersions } from './rules';
-import { telemetryDefaults } from './support-rules';
+import { meshMtlsDefault, telemetryDefaults } from './support-rules';
+import { normalizeNamespacePolicy } from './mesh-options';
 
 /** Defaults a generated CA uses when the config does not say. */
 export const CA_DEFAULTS = {
@@ -53,10 +54,10 @@ export function resolveCluster(c: ClusterInput): ClusterSpec {
     ingress: { loadBalancerIP: c.ingress?.loadBalancerIP, nodePorts: c.ingress?.nodePorts ?? {} },
     certificates: { ...CA_DEFAULTS, ...c.certificates },
     mesh: {
-      mtls: (c.mesh?.mtls as 'PERMISSIVE' | 'STRICT' | undefined) ?? 'PERMISSIVE',
+      mtls: (c.mesh?.mtls ?? meshMtlsDefault(c.profile)) as 'PERMISSIVE' | 'STRICT',
       outboundTrafficPolicy: (c.mesh?.outboundTrafficPolicy as 'ALLOW_ANY' | 'REGISTRY_ONLY' | undefined) ?? 'ALLOW_ANY',
       egressGateway: c.mesh?.egressGateway ?? false,
-      namespacePolicies: (c.mesh?.namespacePolicies ?? []) as ClusterSpec['mesh']['namespacePolicies'],
+      namespacePolicies: (c.mesh?.namespacePolicies ?? []).map(normalizeNamespacePolicy),
     },
     telemetry: telemetry as ClusterSpec['telemetry'],
   };

@@ -9,6 +9,7 @@ import { ControlPlane } from '../constructs/mesh/control-plane';
 import { PackageFile } from '../render/package-file';
 import { addInClusterFiles } from './in-cluster';
 import { meshValuesFor } from './mesh-values';
+import { namespacePolicies } from './policies';
 import { FILE_HEADERS } from './layout';
 
 /**
@@ -58,5 +59,5 @@ export function composeGke(app: App, spec: ClusterSpec): void {
     kccClusterName: identity.kccClusterName,
   });
 
-  addInClusterFiles(app, values);
+  addInClusterFiles(app, values, namespacePolicies(spec));
 }

@@ -6,6 +6,7 @@ import { PackageFile } from '../render/package-file';
 import { addInClusterFiles } from './in-cluster';
 import { FILE_HEADERS } from './layout';
 import { meshValuesFor } from './mesh-values';
+import { namespacePolicies } from './policies';
 
 /**
  * `gke-istioctl` and `onprem`: the cluster exists. The package grants the installer
@@ -22,5 +23,5 @@ export function composeIstioctl(app: App, spec: ClusterSpec): void {
   const profiles = spec.release.controlPlaneProfiles;
   new ControlPlane(controlPlane, 'control-plane', { values, profile: values.platform === 'onprem' ? profiles.onprem : profiles.gke });
 
-  addInClusterFiles(app, values);
+  addInClusterFiles(app, values, namespacePolicies(spec));
 }

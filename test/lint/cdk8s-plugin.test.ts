@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { AsmSupportValidation, ValidationContext, ValidationViolation } from '../../src/lint/cdk8s-plugin';
@@ -23,8 +23,12 @@ function fakeContext(manifests: string[]) {
   return { context, violations, logs, result: () => ({ status, metadata }) };
 }
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function manifest(name: string, text: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'asmpkg-plugin-'));
+  dirs.push(dir);
   const file = path.join(dir, name);
   writeFileSync(file, text);
   return file;

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import type { CliIO } from '../../src/cli/io';
@@ -110,9 +110,13 @@ describe('asmpkg lint', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'asmpkg-lint-'));
     mkdirSync(path.join(dir, 'm'));
     writeFileSync(path.join(dir, 'm', 'bad.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [x\n');
-    const r = await lint(['m'], { cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^m\/bad\.yaml:\d+:\d+: not valid YAML: /);
+    try {
+      const r = await lint(['m'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^m\/bad\.yaml:\d+:\d+: not valid YAML: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('bad options exit 2 with the accepted values', async () => {

@@ -54,7 +54,7 @@ const validateMeshPolicy = ajv.compile(
 );
 
 /** Schema errors of a rendered policy, as `path message` lines; empty when valid. */
-export function authnPolicyErrors(obj: { kind?: unknown }): string[] {
+export function authnPolicyErrors(obj: { readonly kind?: unknown; readonly [field: string]: unknown }): string[] {
   const validate = obj.kind === 'MeshPolicy' ? validateMeshPolicy : validatePolicy;
   return validate(obj) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
 }
