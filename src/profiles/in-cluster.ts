@@ -8,12 +8,15 @@
 import type { App } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { IstioCrds } from '../constructs/mesh/crds';
+import { Citadel } from '../constructs/mesh/citadel';
 import { EgressGateway } from '../constructs/mesh/egress-gateway';
 import { Galley } from '../constructs/mesh/galley';
 import { IngressGateway } from '../constructs/mesh/ingress-gateway';
 import { MeshConfig, SidecarInjectorConfig } from '../constructs/mesh/mesh-config';
 import { IstioNamespace } from '../constructs/mesh/namespace';
+import { NodeAgent } from '../constructs/mesh/node-agent';
 import { Pilot } from '../constructs/mesh/pilot';
+import { Promsd } from '../constructs/mesh/promsd';
 import { SidecarInjector } from '../constructs/mesh/sidecar-injector';
 import type { MeshValues } from '../constructs/mesh/values';
 import { MeshPolicy } from '../constructs/security/mesh-policy';
@@ -70,11 +73,17 @@ export function addInClusterFiles(app: App, values: MeshValues, extras: InCluste
   new MeshConfig(config, 'mesh-config', { values });
   new SidecarInjectorConfig(config, 'injector-config', { values });
 
+  // The certificate authority: Citadel with the plugged-in CA on-prem, the node agent
+  // relaying to Mesh CA on GKE.
+  if (values.platform === 'onprem') new Citadel(file(IN_CLUSTER_FILES.citadel), 'citadel', { values });
+  else new NodeAgent(file(IN_CLUSTER_FILES.nodeAgent), 'node-agent', { values });
+
   new Galley(file(IN_CLUSTER_FILES.galley), 'galley', { values });
   new Pilot(file(IN_CLUSTER_FILES.pilot), 'pilot', { values });
   new SidecarInjector(file(IN_CLUSTER_FILES.sidecarInjector), 'sidecar-injector', { values });
   new IngressGateway(file(IN_CLUSTER_FILES.ingressGateway), 'ingress-gateway', { values });
   if (values.egressGateway) new EgressGateway(file(IN_CLUSTER_FILES.egressGateway), 'egress-gateway', { values });
+  new Promsd(file(IN_CLUSTER_FILES.promsd), 'promsd', { values });
 
   if (extras.meshPolicy ?? true) {
     const policies = file(IN_CLUSTER_FILES.policies, HEADERS.policies);

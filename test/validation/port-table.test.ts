@@ -133,3 +133,45 @@ describe('ingress gateway Service settings', () => {
     expect((svc.spec.ports as any[]).map((p) => `${p.port}/${p.protocol}`)).toEqual(['80/TCP', '443/TCP', '15443/TCP']);
   });
 });
+
+/**
+ * The workloads of section 5 and their containers per pod, as the seed's
+ * `kubectl get pods -n istio-system` READY column shows them (galley, pilot and the
+ * ingress gateway 2/2; node agent, Citadel and injector 1/1; promsd 2/2 on GKE).
+ * On-prem promsd is Prometheus alone (no Stackdriver on-prem, SPEC section 7).
+ */
+describe.each([
+  [
+    'gke',
+    gkeValues(),
+    {
+      'Deployment istio-galley': 2,
+      'Deployment istio-ingressgateway': 2,
+      'DaemonSet istio-nodeagent': 1,
+      'Deployment istio-pilot': 2,
+      'Deployment istio-sidecar-injector': 1,
+      'Deployment promsd': 2,
+    },
+  ],
+  [
+    'onprem',
+    onpremValues(),
+    {
+      'Deployment istio-citadel': 1,
+      'Deployment istio-galley': 2,
+      'Deployment istio-ingressgateway': 2,
+      'Deployment istio-pilot': 2,
+      'Deployment istio-sidecar-injector': 1,
+      'Deployment promsd': 1,
+    },
+  ],
+] as const)('%s: istio-system workloads', (_label, values, expected) => {
+  test('exactly the components of the platform, with their containers per pod', () => {
+    const got = Object.fromEntries(
+      renderInCluster(values)
+        .filter(({ obj }) => (obj.kind === 'Deployment' || obj.kind === 'DaemonSet') && obj.metadata.namespace === 'istio-system')
+        .map(({ obj }) => [`${obj.kind} ${obj.metadata.name}`, obj.spec.template.spec.containers.length]),
+    );
+    expect(got).toEqual(expected);
+  });
+});

@@ -15,8 +15,8 @@ export function sdsAudience(values: MeshValues): string {
   return values.sdsTokenAudience ?? values.trustDomain;
 }
 
-function fieldRef(name: string, fieldPath: string, apiVersion: string | undefined = 'v1'): EnvVar {
-  return { name, valueFrom: { fieldRef: apiVersion ? { apiVersion, fieldPath } : { fieldPath } } };
+function fieldRef(name: string, fieldPath: string): EnvVar {
+  return { name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } };
 }
 
 /** A secret volume a gateway mounts read-only (TLS keys for Gateway resources). */
@@ -80,12 +80,12 @@ export function gatewayProxyContainer(o: GatewayProxyOptions): Container {
     fieldRef('POD_NAMESPACE', 'metadata.namespace'),
     fieldRef('INSTANCE_IP', 'status.podIP'),
     fieldRef('HOST_IP', 'status.hostIP'),
-    fieldRef('SERVICE_ACCOUNT', 'spec.serviceAccountName', undefined),
+    fieldRef('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
     { name: 'ISTIO_META_WORKLOAD_NAME', value: name },
     { name: 'ISTIO_META_OWNER', value: `kubernetes://apis/apps/v1/namespaces/${ISTIO_NAMESPACE}/deployments/${name}` },
     { name: 'ISTIO_META_MESH_ID', value: v.meshId ?? v.trustDomain },
     fieldRef('ISTIO_META_POD_NAME', 'metadata.name'),
-    fieldRef('ISTIO_META_CONFIG_NAMESPACE', 'metadata.namespace', undefined),
+    fieldRef('ISTIO_META_CONFIG_NAMESPACE', 'metadata.namespace'),
     ...(o.extraEnv ?? []),
     // pilot generates plain clusters for in-mesh services too (cross-network routing)
     { name: 'ISTIO_META_ROUTER_MODE', value: 'sni-dnat' },
