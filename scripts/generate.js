@@ -19,3 +19,5 @@ write('schema/asmpkg.schema.json', configJsonSchema());
 
 const { renderSupportMatrixMarkdown, SUPPORT_MATRIX_DOC_PATH } = require('../lib/catalog/support-matrix-doc');
 write(SUPPORT_MATRIX_DOC_PATH, renderSupportMatrixMarkdown());
+
+require('./packages');

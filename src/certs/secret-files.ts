@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../util/yaml';
 import { CacertsSecret } from '../constructs/security/cacerts-secret';
 import { RenderedFile } from '../render/types';
 import { CA_FILE_NAMES, CA_KEY_FILE, CaFiles } from './types';
@@ -51,6 +51,6 @@ export function renderCacertsSecret(ca: CaFiles): string {
   const chart = new Chart(app, 'cacerts', { disableResourceNameHashes: true });
   new CacertsSecret(chart, 'cacerts', { ca });
   const header = CACERTS_HEADER.map((line) => `# ${line}\n`).join('');
-  const docs = chart.toJson().map((manifest) => stringify(manifest, { lineWidth: 0 }));
+  const docs = chart.toJson().map((manifest) => stringifyYaml(manifest));
   return header + docs.join('---\n');
 }

@@ -13,11 +13,14 @@ export type CaFiles = Readonly<Record<CaFileName, string>>;
 /** The one file whose content is a private key; everything else is public. */
 export const CA_KEY_FILE: CaFileName = 'ca-key.pem';
 
-/** One reason a set of CA files cannot be used. Never carries key material. */
-export interface CaProblem {
-  readonly file: CaFileName;
+/** One reason a set of PEM files cannot be used, and the file it is about. Never carries key material. */
+export interface FileProblem<F extends string = string> {
+  readonly file: F;
   readonly reason: string;
 }
+
+/** One reason a set of CA files cannot be used. Never carries key material. */
+export type CaProblem = FileProblem<CaFileName>;
 
 /** Key algorithms offered for a generated CA. */
 export const CA_ALGORITHMS = ['rsa-4096', 'ecdsa-p256'] as const;

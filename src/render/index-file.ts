@@ -1,7 +1,6 @@
-import { stringify } from 'yaml';
 import { sha256 } from './fingerprint';
 import type { RenderedFile } from './types';
-import { YAML_OPTIONS } from './serialize';
+import { stringifyYaml } from './serialize';
 
 export { INDEX_FILE, sha256 } from './fingerprint';
 
@@ -35,5 +34,5 @@ export function renderIndex(fingerprint: string, generator: string, clusters: re
       files: c.files.map((f) => ({ path: `${c.name}/${f.path}`, sha256: sha256(f.content), ...(f.secret ? { secret: true } : {}) })),
     })),
   };
-  return `# fingerprint: ${fingerprint}\n` + stringify(body, YAML_OPTIONS);
+  return `# fingerprint: ${fingerprint}\n` + stringifyYaml(body);
 }

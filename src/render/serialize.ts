@@ -1,7 +1,6 @@
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../util/yaml';
 
-/** YAML output settings: no line folding, no anchors, so files diff and apply cleanly. */
-export const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+export { YAML_OPTIONS, stringifyYaml } from '../util/yaml';
 
 /**
  * Most manifests are the same in every cluster (CRDs, RBAC, webhooks), and YAML
@@ -15,7 +14,7 @@ export function manifestYaml(manifest: unknown): string {
   const key = JSON.stringify(manifest);
   let text = cache.get(key);
   if (text === undefined) {
-    text = stringify(manifest, YAML_OPTIONS);
+    text = stringifyYaml(manifest);
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(key, text);
   }

@@ -64,8 +64,11 @@ describe('the bad-config corpus', () => {
     const listed = CASES.filter((c) => !c.generated).map((c) => c.file).sort();
     expect(listed).toEqual(files);
     expect(new Set(CASES.map((c) => c.file)).size).toBe(CASES.length);
-    for (const c of CASES) expect([c.file, c.expect.length]).toEqual([c.file, expect.any(Number)]);
-    expect(CASES.every((c) => c.expect.length > 0)).toBe(true);
+    for (const c of CASES) {
+      expect([c.file, c.exit, Array.isArray(c.expect) && c.expect.length > 0]).toEqual([c.file, 2, true]);
+      // Each case names the file it is about, so a fragment cannot match another case's message.
+      expect([c.file, c.expect.every((f) => f.startsWith(`${c.file}: `) || !f.includes('.yaml: '))]).toEqual([c.file, true]);
+    }
   });
 
   test.each(CASES.map((c) => [c.bug ? `${c.file} (bug: fails until fixed)` : c.file, c] as const))('%s is refused; OUT untouched', async (_name, c) => {

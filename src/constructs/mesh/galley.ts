@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../../util/yaml';
 import { apiVersionFor } from '../../catalog/api-versions';
 import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
 import { imageRef } from '../../catalog/release';
@@ -74,7 +74,7 @@ export function galleyEnvoyTemplate(): string {
 }
 
 function buildEnvoyTemplate(): string {
-  return stringify(
+  return stringifyYaml(
     {
       admin: { access_log_path: '/dev/null', address: { socket_address: { address: '127.0.0.1', port_value: 15000 } } },
       static_resources: {
@@ -124,7 +124,6 @@ function buildEnvoyTemplate(): string {
         ],
       },
     },
-    { lineWidth: 0 },
   );
 }
 
@@ -134,7 +133,7 @@ const webhookFiles = new Map<string, string>();
 function webhookFile(kubernetesVersion: string): string {
   let text = webhookFiles.get(kubernetesVersion);
   if (text === undefined) {
-    text = stringify(galleyWebhookConfiguration(kubernetesVersion), { lineWidth: 0 });
+    text = stringifyYaml(galleyWebhookConfiguration(kubernetesVersion));
     webhookFiles.set(kubernetesVersion, text);
   }
   return text;

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../../util/yaml';
 import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
 import { PROXY } from '../../catalog/proxy';
 import { ConfigMap } from '../k8s';
@@ -73,7 +73,7 @@ export function meshConfig(values: MeshValues): Record<string, unknown> {
 
 /** The mesh config as YAML text. */
 export function meshConfigYaml(values: MeshValues): string {
-  return stringify(meshConfig(values), { lineWidth: 0 });
+  return stringifyYaml(meshConfig(values));
 }
 
 export interface MeshConfigProps {
@@ -116,7 +116,7 @@ export function injectorValues(values: MeshValues): Record<string, unknown> {
 
 /** The `config` key of the injector ConfigMap: policy, selectors and template. */
 export function injectorConfigYaml(values: MeshValues): string {
-  return stringify(
+  return stringifyYaml(
     {
       policy: 'enabled',
       alwaysInjectSelector: [],
@@ -124,7 +124,6 @@ export function injectorConfigYaml(values: MeshValues): string {
       injectedAnnotations: {},
       template: injectionTemplate(values),
     },
-    { lineWidth: 0, blockQuote: 'literal' },
   );
 }
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../../util/yaml';
 import { component, ISTIO_NAMESPACE, PROMSD_IMAGES, servicePort } from '../../catalog/components';
 import { ClusterRole, ConfigMap, Deployment, Service, ServiceAccount, type Container } from '../k8s';
 import { PROXY } from '../../catalog/proxy';
@@ -70,7 +70,7 @@ export function promsdConfig(): string {
       },
     ],
   };
-  return stringify(config, { lineWidth: 0 });
+  return stringifyYaml(config);
 }
 
 /**

@@ -1,0 +1,145 @@
+/**
+ * X.509 checks shared by every set of PEM files asmpkg keeps (Citadel's CA, the sidecar
+ * injector's serving certificate): parsing, key match, issuance and validity. Each takes
+ * a `report` callback and names the file it found a problem in; no reason ever quotes
+ * file contents, so problems are safe to print.
+ */
+import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
+import { x509 } from './x509';
+
+export type Certificate = InstanceType<typeof x509.X509Certificate>;
+
+/** Records one problem with one file of a set. */
+export type Report<F extends string> = (file: F, reason: string) => void;
+
+/** Reports every file of `names` that `files` does not have. */
+export function reportMissing<F extends string>(names: readonly F[], files: Partial<Record<F, string>>, report: Report<F>): void {
+  for (const file of names) {
+    if (files[file] === undefined) report(file, 'is missing');
+  }
+}
+
+/** The certificates of a PEM file, or undefined when there is nothing usable to check. */
+export function parseCertificates<F extends string>(file: F, text: string | undefined, report: Report<F>): Certificate[] | undefined {
+  if (text === undefined) return undefined;
+  const blocks = x509.PemConverter.decodeWithHeaders(text);
+  if (blocks.length === 0) {
+    report(file, 'is not PEM: it holds no complete -----BEGIN CERTIFICATE----- block');
+    return undefined;
+  }
+  const certs: Certificate[] = [];
+  let usable = true;
+  blocks.forEach((block, i) => {
+    if (block.type !== 'CERTIFICATE') {
+      // Say what the block is without echoing it; a stray key is called a key, so the
+      // message never carries PEM key labels that log scanners treat as leaked keys.
+      const what = /PRIVATE KEY/.test(block.type) ? 'a private key' : `a ${block.type} block`;
+      report(file, `PEM block ${i + 1} is ${what}, not a certificate; only certificates belong here`);
+      usable = false;
+      return;
+    }
+    try {
+      certs.push(new x509.X509Certificate(block.rawData));
+    } catch {
+      report(file, `PEM block ${i + 1} is not a valid X.509 certificate`);
+      usable = false;
+    }
+  });
+  return usable ? certs : undefined;
+}
+
+/** The only certificate of a file that must hold exactly one. */
+export function single<F extends string>(file: F, certs: Certificate[] | undefined, report: Report<F>): Certificate | undefined {
+  if (!certs) return undefined;
+  if (certs.length !== 1) {
+    report(file, `must hold exactly one certificate; it holds ${certs.length}`);
+    return undefined;
+  }
+  return certs[0];
+}
+
+/**
+ * A PEM private key as a key object. Node reads PKCS#8, PKCS#1 and SEC1, all of which
+ * Istio's tooling has written. `user` names what reads the key, for the message about
+ * an encrypted one.
+ */
+export function parsePrivateKey<F extends string>(file: F, text: string | undefined, report: Report<F>, user: string): KeyObject | undefined {
+  if (text === undefined) return undefined;
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+    report(file, 'is not PEM: it holds no -----BEGIN PRIVATE KEY----- block');
+    return undefined;
+  }
+  if (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /^Proc-Type: 4,ENCRYPTED/m.test(text)) {
+    report(file, `is encrypted; ${user} needs the key without a passphrase`);
+    return undefined;
+  }
+  try {
+    return createPrivateKey({ key: text, format: 'pem' });
+  } catch {
+    // The library's message is dropped on purpose: nothing derived from the key is printed.
+    report(file, 'is not a readable PEM private key (PKCS#8, PKCS#1 or SEC1)');
+    return undefined;
+  }
+}
+
+/** Whether `key` is the private key of `cert`'s public key. */
+export function publicKeyMatches(key: KeyObject, cert: Certificate): boolean {
+  const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  return fromKey.equals(Buffer.from(cert.publicKey.rawData));
+}
+
+/** Why `issuer` did not issue `cert`, or undefined when it did. */
+export async function issuanceProblem(issuer: Certificate, cert: Certificate): Promise<string | undefined> {
+  if (cert.issuer !== issuer.subject) {
+    return `its issuer is "${cert.issuer}", not "${issuer.subject}"`;
+  }
+  if (!(await signedBy(cert, issuer))) return `its signature does not verify with the public key of "${issuer.subject}"`;
+  return undefined;
+}
+
+/** Whether `cert` is self-signed: its own issuer, and its signature verifies with its own key. */
+export async function selfSigned(cert: Certificate): Promise<boolean> {
+  return cert.issuer === cert.subject && (await signedBy(cert, cert));
+}
+
+export async function signedBy(cert: Certificate, issuer: Certificate): Promise<boolean> {
+  try {
+    return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
+  } catch {
+    // Mismatched key types (e.g. an RSA issuer for an ECDSA signature) throw rather than fail.
+    return false;
+  }
+}
+
+export function sameCertificate(a: Certificate, b: Certificate): boolean {
+  return Buffer.from(a.rawData).equals(Buffer.from(b.rawData));
+}
+
+/**
+ * basicConstraints CA:TRUE, and keyCertSign. When `requireKeyUsage` the keyUsage
+ * extension must be there; otherwise (roots, whose keyUsage old tools sometimes left
+ * out) only a keyUsage that is present but lacks keyCertSign is refused, as RFC 5280 does.
+ */
+export function checkIsCa<F extends string>(file: F, cert: Certificate, requireKeyUsage: boolean, report: Report<F>): void {
+  const constraints = cert.getExtension(x509.BasicConstraintsExtension);
+  if (!constraints?.ca) {
+    report(file, `is not a CA certificate: basicConstraints CA:TRUE is missing ("${cert.subject}")`);
+  }
+  const usage = cert.getExtension(x509.KeyUsagesExtension);
+  if (!usage) {
+    if (requireKeyUsage) report(file, 'has no keyUsage extension; a CA certificate needs keyCertSign');
+  } else if ((usage.usages & x509.KeyUsageFlags.keyCertSign) === 0) {
+    report(file, 'keyUsage does not include keyCertSign, so it cannot sign certificates');
+  }
+}
+
+/** Reports each certificate of each file that is not valid at `now`. */
+export function checkValidity<F extends string>(parsed: readonly (readonly [F, Certificate[] | undefined])[], now: Date, report: Report<F>): void {
+  for (const [file, certs] of parsed) {
+    certs?.forEach((cert, i) => {
+      const which = certs.length > 1 ? `certificate ${i + 1} ("${cert.subject}")` : `certificate "${cert.subject}"`;
+      if (now < cert.notBefore) report(file, `${which} is not valid before ${cert.notBefore.toISOString()}`);
+      if (now > cert.notAfter) report(file, `${which} expired at ${cert.notAfter.toISOString()}`);
+    });
+  }
+}
