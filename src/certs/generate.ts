@@ -33,9 +33,14 @@ export const BACKDATE_MS = 60 * 60 * 1000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Upper bound on lifetimes: beyond this a typo (days vs. hours) is more likely than intent. */
-const MAX_VALIDITY_DAYS = 36500;
+export const MAX_VALIDITY_DAYS = 36500;
 /** X.520 upper bound for organizationName; kept for the cluster value too. */
-const MAX_NAME_LENGTH = 64;
+export const MAX_NAME_LENGTH = 64;
+
+/** Whether `value` can be a subject attribute: 1 to {@link MAX_NAME_LENGTH} printable characters. */
+export function validName(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && value.length <= MAX_NAME_LENGTH && !/[\p{Cc}]/u.test(value);
+}
 
 /** Every problem with generation options; empty when they can be used. */
 export function generateCaOptionProblems(options: GenerateCaOptions): Problem[] {
@@ -45,13 +50,12 @@ export function generateCaOptionProblems(options: GenerateCaOptions): Problem[] 
   }
   for (const field of ['organization', 'cluster'] as const) {
     const value = options[field];
-    if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME_LENGTH || /[\p{Cc}]/u.test(value)) {
+    if (!validName(value)) {
       problems.push({ path: [field], value, message: `must be 1 to ${MAX_NAME_LENGTH} printable characters` });
     }
   }
   const rootDays = options.rootValidityDays ?? DEFAULT_ROOT_VALIDITY_DAYS;
   const caDays = options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS;
-  const validDays = (days: number) => Number.isInteger(days) && days >= 1 && days <= MAX_VALIDITY_DAYS;
   for (const [field, days] of [['rootValidityDays', rootDays], ['caValidityDays', caDays]] as const) {
     if (!validDays(days)) {
       problems.push({ path: [field], value: days, message: `must be a whole number of days from 1 to ${MAX_VALIDITY_DAYS}` });
@@ -78,12 +82,9 @@ export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
   const problems = generateCaOptionProblems(options);
   if (problems.length > 0) throw new InputError(problems);
 
-  const now = options.now ?? new Date();
-  // X.509 times have whole seconds; truncating keeps the stored dates equal to ours.
-  const start = new Date(Math.floor((now.getTime() - BACKDATE_MS) / 1000) * 1000);
-  const nowSeconds = Math.floor(now.getTime() / 1000) * 1000;
-  const rootEnd = new Date(nowSeconds + (options.rootValidityDays ?? DEFAULT_ROOT_VALIDITY_DAYS) * DAY_MS);
-  const caEnd = new Date(nowSeconds + (options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS) * DAY_MS);
+  const { start, end } = validityWindow(options.now ?? new Date());
+  const rootEnd = end(options.rootValidityDays ?? DEFAULT_ROOT_VALIDITY_DAYS);
+  const caEnd = end(options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS);
 
   const algorithm = keyAlgorithm(options.algorithm);
   const signingAlgorithm = { name: algorithm.name, hash: 'SHA-256' };
@@ -92,7 +93,7 @@ export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
 
   const root = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: subject(options, 'Root CA'),
+    name: subjectName(options.organization, options.cluster, 'Root CA'),
     notBefore: start,
     notAfter: rootEnd,
     signingAlgorithm,
@@ -106,7 +107,7 @@ export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
 
   const ca = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
-    subject: subject(options, 'Intermediate CA'),
+    subject: subjectName(options.organization, options.cluster, 'Intermediate CA'),
     // The root's own encoded name, so issuer and subject match byte for byte.
     issuer: root.subjectName,
     notBefore: start,
@@ -137,7 +138,23 @@ export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
   };
 }
 
-type KeyAlgorithm = RsaHashedKeyGenParams | EcKeyGenParams;
+/**
+ * Validity of certificates made at `now`: they start {@link BACKDATE_MS} before it and
+ * end `days` after it. X.509 times have whole seconds; truncating keeps the stored
+ * dates equal to ours.
+ */
+export function validityWindow(now: Date): { start: Date; end: (days: number) => Date } {
+  const start = new Date(Math.floor((now.getTime() - BACKDATE_MS) / 1000) * 1000);
+  const nowSeconds = Math.floor(now.getTime() / 1000) * 1000;
+  return { start, end: (days) => new Date(nowSeconds + days * DAY_MS) };
+}
+
+/** Whether `days` is a usable lifetime: a whole number from 1 to {@link MAX_VALIDITY_DAYS}. */
+export function validDays(days: number): boolean {
+  return Number.isInteger(days) && days >= 1 && days <= MAX_VALIDITY_DAYS;
+}
+
+export type KeyAlgorithm = RsaHashedKeyGenParams | EcKeyGenParams;
 interface RsaHashedKeyGenParams {
   name: 'RSASSA-PKCS1-v1_5';
   modulusLength: number;
@@ -149,7 +166,7 @@ interface EcKeyGenParams {
   namedCurve: string;
 }
 
-function keyAlgorithm(algorithm: CaAlgorithm): KeyAlgorithm {
+export function keyAlgorithm(algorithm: CaAlgorithm): KeyAlgorithm {
   switch (algorithm) {
     case 'rsa-4096':
       return { name: 'RSASSA-PKCS1-v1_5', modulusLength: 4096, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
@@ -158,14 +175,14 @@ function keyAlgorithm(algorithm: CaAlgorithm): KeyAlgorithm {
   }
 }
 
-async function generateKeyPair(algorithm: KeyAlgorithm): Promise<webcrypto.CryptoKeyPair> {
-  // Extractable so the intermediate's private key can be exported to ca-key.pem.
+export async function generateKeyPair(algorithm: KeyAlgorithm): Promise<webcrypto.CryptoKeyPair> {
+  // Extractable so the private key of the certificate that is kept can be exported.
   return webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
 }
 
 /** O, L, CN in that order, as openssl-made Istio CAs have them. */
-function subject(options: GenerateCaOptions, commonName: string): { [attr: string]: string[] }[] {
-  return [{ O: [options.organization] }, { L: [options.cluster] }, { CN: [commonName] }];
+export function subjectName(organization: string, cluster: string, commonName: string): { [attr: string]: string[] }[] {
+  return [{ O: [organization] }, { L: [cluster] }, { CN: [commonName] }];
 }
 
 /**
@@ -180,6 +197,6 @@ export function randomSerial(): string {
 }
 
 /** PEM text as a file: LF line ends and one trailing newline. */
-function pemFile(pem: string): string {
+export function pemFile(pem: string): string {
   return pem.replace(/\r\n/g, '\n').trimEnd() + '\n';
 }

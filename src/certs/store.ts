@@ -1,33 +1,92 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateCa, GenerateCaOptions } from './generate';
-import { CA_FILE_NAMES, CaFileName, CaFiles, CaProblem } from './types';
+import { CA_FILE_NAMES, CaFileName, CaFiles, CaProblem, FileProblem } from './types';
 import { validateCaFiles } from './validate';
 
-/** The CA files found in a directory, and the ones that exist but could not be read. */
-export interface CaDirContents {
-  readonly files: Partial<Record<CaFileName, string>>;
-  readonly problems: readonly CaProblem[];
+/** The files of a set found in a directory, and the ones that exist but could not be read. */
+export interface PemDirContents<F extends string> {
+  readonly files: Partial<Record<F, string>>;
+  readonly problems: readonly FileProblem<F>[];
 }
 
+/** The CA files found in a directory, and the ones that exist but could not be read. */
+export type CaDirContents = PemDirContents<CaFileName>;
+
 /**
- * Reads the four CA files of a directory. The only file-system access of the certs
+ * Reads the named files of a directory. The only file-system access of the certs
  * module, so everything else works on contents in memory. A file that does not exist
  * (or a directory that does not exist) is left out; any other read error is a problem.
  */
-export async function readCaDir(dir: string): Promise<CaDirContents> {
-  const files: Partial<Record<CaFileName, string>> = {};
-  const problems: CaProblem[] = [];
-  for (const file of CA_FILE_NAMES) {
-    try {
-      files[file] = await readFile(join(dir, file), 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ file, reason: `cannot be read (${code ?? 'unknown error'})` });
-    }
+export async function readPemDir<F extends string>(dir: string, names: readonly F[]): Promise<PemDirContents<F>> {
+  const files: Partial<Record<F, string>> = {};
+  const problems: FileProblem<F>[] = [];
+  const read = await Promise.all(
+    names.map((file) =>
+      readFile(join(dir, file), 'utf8').then(
+        (text) => ({ file, text }),
+        (error: NodeJS.ErrnoException) => ({ file, code: error.code }),
+      ),
+    ),
+  );
+  for (const r of read) {
+    if ('text' in r) files[r.file] = r.text;
+    else if (r.code !== 'ENOENT' && r.code !== 'ENOTDIR') problems.push({ file: r.file, reason: `cannot be read (${r.code ?? 'unknown error'})` });
   }
   return { files, problems };
 }
+
+/** Reads the four CA files of a directory (see {@link readPemDir}). */
+export function readCaDir(dir: string): Promise<CaDirContents> {
+  return readPemDir(dir, CA_FILE_NAMES);
+}
+
+/** A kind of file set asmpkg keeps in a package's `secrets/`: its file names and how to check them. */
+export interface PemSet<F extends string> {
+  readonly names: readonly F[];
+  validate(files: Partial<Record<F, string>>, options: { now?: Date }): Promise<FileProblem<F>[]>;
+}
+
+/** What a directory holds for a file set that should stay the same across renders. */
+export type ExistingFiles<F extends string> =
+  /** None of the files exist: a new set may be generated. */
+  | { readonly status: 'absent' }
+  /** All exist and pass validation. */
+  | { readonly status: 'valid'; readonly files: Readonly<Record<F, string>> }
+  /** Some exist, or all exist but fail validation: the user must fix or replace them. */
+  | { readonly status: 'invalid'; readonly problems: readonly FileProblem<F>[] };
+
+/** Reads and checks the files of a set in a directory (see {@link ExistingFiles}). */
+export async function readExisting<F extends string>(dir: string, set: PemSet<F>, options: { now?: Date } = {}): Promise<ExistingFiles<F>> {
+  const { files, problems: readProblems } = await readPemDir(dir, set.names);
+  if (Object.keys(files).length === 0 && readProblems.length === 0) return { status: 'absent' };
+  const problems = [...readProblems, ...(await set.validate(files, options))];
+  if (problems.length > 0) return { status: 'invalid', problems };
+  return { status: 'valid', files: files as Record<F, string> };
+}
+
+/**
+ * The files in `dir` when they are complete and valid, so re-rendering gives
+ * byte-identical output; otherwise (none there, or `regenerate`) new ones from
+ * `generate`. Writes nothing. Throws {@link CaFilesError} when `dir` holds a partial or
+ * invalid set, rather than silently replacing what the user may still depend on.
+ */
+export async function loadOrCreate<F extends string>(
+  dir: string,
+  set: PemSet<F>,
+  generate: () => Promise<Readonly<Record<F, string>>>,
+  { regenerate = false, now }: { regenerate?: boolean; now?: Date } = {},
+): Promise<{ readonly files: Readonly<Record<F, string>>; readonly generated: boolean }> {
+  if (!regenerate) {
+    const existing = await readExisting(dir, set, { now });
+    if (existing.status === 'valid') return { files: existing.files, generated: false };
+    if (existing.status === 'invalid') throw new CaFilesError(dir, existing.problems);
+  }
+  return { files: await generate(), generated: true };
+}
+
+/** The CA set: Citadel's four files and their checks. */
+const CA_SET: PemSet<CaFileName> = { names: CA_FILE_NAMES, validate: validateCaFiles };
 
 /** What a directory holds for a CA that should stay the same across renders. */
 export type ExistingCa =
@@ -40,19 +99,19 @@ export type ExistingCa =
 
 /** Reads and checks the CA files of a directory (see {@link ExistingCa}). */
 export async function readExistingCa(dir: string, options: { now?: Date } = {}): Promise<ExistingCa> {
-  const { files, problems: readProblems } = await readCaDir(dir);
-  if (Object.keys(files).length === 0 && readProblems.length === 0) return { status: 'absent' };
-  const problems = [...readProblems, ...(await validateCaFiles(files, options))];
-  if (problems.length > 0) return { status: 'invalid', problems };
-  return { status: 'valid', ca: files as CaFiles };
+  const existing = await readExisting(dir, CA_SET, options);
+  return existing.status === 'valid' ? { status: 'valid', ca: existing.files } : existing;
 }
 
-/** Refusal to use the CA files of a directory; carries every problem, exit code 2. */
+/**
+ * Refusal to use the files of a directory (a CA, or the injector's certificates);
+ * carries every problem, exit code 2.
+ */
 export class CaFilesError extends Error {
   readonly exitCode = 2;
   constructor(
     readonly dir: string,
-    readonly problems: readonly CaProblem[],
+    readonly problems: readonly FileProblem[],
   ) {
     super(problems.map((p) => `${join(dir, p.file)}: ${p.reason}`).join('\n'));
     this.name = 'CaFilesError';
@@ -78,10 +137,6 @@ export async function loadOrCreateCa(
   options: GenerateCaOptions,
   { regenerate = false }: { regenerate?: boolean } = {},
 ): Promise<ResolvedCa> {
-  if (!regenerate) {
-    const existing = await readExistingCa(dir, { now: options.now });
-    if (existing.status === 'valid') return { ca: existing.ca, generated: false };
-    if (existing.status === 'invalid') throw new CaFilesError(dir, existing.problems);
-  }
-  return { ca: await generateCa(options), generated: true };
+  const { files, generated } = await loadOrCreate(dir, CA_SET, () => generateCa(options), { regenerate, now: options.now });
+  return { ca: files, generated };
 }

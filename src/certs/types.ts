@@ -31,3 +31,18 @@ export type CaAlgorithm = (typeof CA_ALGORITHMS)[number];
 export function formatCaProblem(problem: CaProblem): string {
   return `${problem.file}: ${problem.reason}`;
 }
+
+/**
+ * The files of the sidecar injector's webhook serving certificate, as Citadel writes
+ * them into the `istio.<service account>` Secret and the injector reads them
+ * (`--caCertFile`, `--tlsCertFile`, `--tlsKeyFile`). The names are the Secret's keys.
+ */
+export const INJECTOR_CERT_FILE_NAMES = ['root-cert.pem', 'cert-chain.pem', 'key.pem'] as const;
+
+export type InjectorCertFileName = (typeof INJECTOR_CERT_FILE_NAMES)[number];
+
+/** PEM text of each file of the injector's certificate set. `key.pem` is key material. */
+export type InjectorCerts = Readonly<Record<InjectorCertFileName, string>>;
+
+/** The one file of the injector's set whose content is a private key. */
+export const INJECTOR_KEY_FILE: InjectorCertFileName = 'key.pem';

@@ -49,7 +49,7 @@ export class AtomicOutput {
     for (let i = 0; i < files.length; i += WRITE_BATCH) {
       await Promise.all(files.slice(i, i + WRITE_BATCH).map((f) => this.writeFile(this.staging!, f)));
     }
-    if (checks.gitIgnoredSecrets) refuseTrackedSecrets(this.staging, plan);
+    if (checks.gitIgnoredSecrets) refuseTrackedSecrets(this.staging, this.outDir, plan);
     await this.swapIn(plan, parent, base);
   }
 
@@ -111,11 +111,20 @@ export class AtomicOutput {
 
 /**
  * Secrets must never be committed by accident: in a Git work tree each secret file must
- * be ignored (the package's own secrets/.gitignore does that, unless something overrides it).
+ * be ignored (the package's own secrets/.gitignore does that, unless something overrides
+ * it), and must not already be tracked (ignore rules do not apply to tracked files).
  */
-function refuseTrackedSecrets(staging: string, plan: OutputPlan): void {
+function refuseTrackedSecrets(staging: string, outDir: string, plan: OutputPlan): void {
   const secrets = [...plan.entries.values()].flat().filter((f) => f.secret).map((f) => f.path);
   if (secrets.length === 0 || !insideGitWorkTree(staging)) return;
+  const tracked = trackedFiles(path.dirname(outDir), secrets.map((rel) => path.join(outDir, rel)));
+  if (tracked.length > 0) {
+    throw new CliError(
+      `asmpkg: ${tracked[0]}: a secret asmpkg writes is tracked by Git; remove it from the index ` +
+        `(git rm --cached ${tracked[0]}) and keep secrets/ ignored, or render to a directory outside the repository`,
+      2,
+    );
+  }
   for (const rel of secrets) {
     try {
       execFileSync('git', ['check-ignore', '-q', rel], { cwd: staging, stdio: 'ignore' });
@@ -126,6 +135,16 @@ function refuseTrackedSecrets(staging: string, plan: OutputPlan): void {
         2,
       );
     }
+  }
+}
+
+/** Which of the given paths Git tracks (paths as given, relative to `cwd` in the output). */
+function trackedFiles(cwd: string, files: readonly string[]): string[] {
+  try {
+    const out = execFileSync('git', ['ls-files', '-z', '--', ...files], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    return out.split('\0').filter(Boolean);
+  } catch {
+    return [];
   }
 }
 

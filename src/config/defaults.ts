@@ -5,9 +5,13 @@
  */
 export function mergeDefaults(defaults: unknown, cluster: unknown): unknown {
   if (!isMapping(defaults) || !isMapping(cluster)) return cluster === undefined ? defaults : cluster;
-  const out: Record<string, unknown> = { ...defaults };
+  const out: Record<string, unknown> = {};
+  // defineProperty, not assignment: a key named `__proto__` must stay an own (and so
+  // refusable) field instead of replacing the object's prototype.
+  const put = (key: string, value: unknown) => Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, value] of Object.entries(defaults)) put(key, value);
   for (const [key, value] of Object.entries(cluster)) {
-    out[key] = key in defaults ? mergeDefaults(defaults[key], value) : value;
+    put(key, Object.prototype.hasOwnProperty.call(defaults, key) ? mergeDefaults(defaults[key], value) : value);
   }
   return out;
 }
@@ -21,7 +25,7 @@ export function hasPath(value: unknown, path: readonly (string | number)[]): boo
   let cur = value;
   for (const part of path) {
     if (Array.isArray(cur) && typeof part === 'number') cur = cur[part];
-    else if (isMapping(cur) && typeof part === 'string' && part in cur) cur = cur[part];
+    else if (isMapping(cur) && typeof part === 'string' && Object.prototype.hasOwnProperty.call(cur, part)) cur = cur[part];
     else return false;
   }
   return true;

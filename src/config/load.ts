@@ -9,7 +9,16 @@ import { didYouMean } from './suggest';
 import { parseYamlInput } from './yaml-input';
 
 export const clusterSchema = z.strictObject({ ...clusterFields, ...meshOptionFields });
-export const defaultsSchema = clusterSchema.omit({ name: true }).partial();
+/** Every field optional at every depth: `defaults:` may give part of a block (`nodePool.machineType`). */
+function deepPartial(schema: z.ZodType): z.ZodType {
+  const inner = unwrap(schema);
+  if (inner instanceof z.ZodObject) {
+    const shape = Object.fromEntries(Object.entries(inner.shape as Record<string, z.ZodType>).map(([k, v]) => [k, deepPartial(v).optional()]));
+    return z.strictObject(shape);
+  }
+  return inner ?? schema;
+}
+export const defaultsSchema = deepPartial(clusterSchema.omit({ name: true }));
 export const configSchema = z.strictObject({
   /** Values merged into every cluster; a cluster's own values win. */
   defaults: defaultsSchema.optional(),
@@ -39,16 +48,19 @@ export function parseConfig(text: string, file?: string): ConfigInput {
     const at = ['clusters', i];
     const merged = mergeDefaults(raw.defaults, rawCluster);
     const result = clusterSchema.safeParse(merged);
-    const found: Problem[] = [...unsafeStringProblems(merged, at)];
+    const place = (path: readonly (string | number)[]) => provenance(path, rawCluster, raw.defaults, at);
+    // Rules report paths below the cluster; say `defaults.…` where the value came from there.
+    const placed = (found: Problem[]) => found.map((p) => ({ ...p, path: place(p.path.slice(at.length)) }));
+    const found: Problem[] = placed(unsafeStringProblems(merged, at));
     if (!result.success) {
-      found.push(...zodProblems(result.error, merged, (path) => provenance(path, rawCluster, raw.defaults, at)));
+      found.push(...zodProblems(result.error, merged, place));
     } else {
-      found.push(...clusterRuleProblems(result.data, at), ...supportProblems(result.data, at));
+      found.push(...placed([...clusterRuleProblems(result.data, at), ...supportProblems(result.data, at)]));
       clusters.push(result.data);
     }
     problems.push(...dedupe(found));
   });
-  problems.push(...duplicateNameProblems(clusters, raw.clusters));
+  problems.push(...duplicateNameProblems(raw.clusters));
   if (problems.length > 0) throw new InputError(problems, file);
   return { clusters };
 }
@@ -67,14 +79,14 @@ function validateShape(value: unknown): Problem[] {
   else if (value.clusters.length === 0) problems.push({ path: ['clusters'], message: 'must list at least one cluster' });
   if (value.defaults !== undefined) {
     const result = defaultsSchema.safeParse(value.defaults);
-    if (!result.success) problems.push(...zodProblems(result.error, value.defaults, (p) => ['defaults', ...p]));
+    if (!result.success) problems.push(...zodProblems(result.error, value.defaults, (p) => ['defaults', ...p], defaultsSchema));
   }
   return problems;
 }
 
 /** Where a cluster's field came from: its own entry, or `defaults:`. */
-function provenance(path: readonly (string | number)[], rawCluster: unknown, defaults: unknown, at: (string | number)[]): (string | number)[] {
-  if (!hasPath(rawCluster, path) && hasPath(defaults, path)) return ['defaults', ...path];
+function provenance(path: readonly (string | number)[], rawCluster: unknown, defaults: unknown, at: readonly (string | number)[]): (string | number)[] {
+  if (path.length > 0 && !hasPath(rawCluster, path) && hasPath(defaults, path)) return ['defaults', ...path];
   return [...at, ...path];
 }
 
@@ -84,27 +96,29 @@ function unknownKey(path: (string | number)[], known: readonly string[]): Proble
   return { path, message: `unknown field${guess ? ` (did you mean "${guess}"?)` : `; known fields: ${known.join(', ')}`}` };
 }
 
-function zodProblems(error: z.ZodError, input: unknown, place: (path: (string | number)[]) => (string | number)[]): Problem[] {
+function zodProblems(error: z.ZodError, input: unknown, place: (path: (string | number)[]) => (string | number)[], root: z.ZodType = clusterSchema): Problem[] {
   return error.issues.map((issue) => {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     if (issue.code === 'unrecognized_keys') {
-      return unknownKey(place([...path, issue.keys[0]]), knownKeysAt(path, input));
+      return unknownKey(place([...path, issue.keys[0]]), knownKeysAt(path, root));
     }
     const value = valueAt(input, path);
     if (value === undefined && issue.code === 'invalid_type') return { path: place(path), message: 'is required' };
+    if (issue.code === 'invalid_type' && issue.expected === 'object') return { path: place(path), value, message: 'must be a mapping' };
+    if (issue.code === 'invalid_type' && issue.expected === 'array') return { path: place(path), value, message: 'must be a list' };
     return { path: place(path), value, message: issue.message };
   }).flatMap((p, i) => {
     const issue = error.issues[i];
     // zod reports all unknown keys of a mapping in one issue; give each its own line.
     if (issue.code !== 'unrecognized_keys' || issue.keys.length === 1) return [p];
     const path = issue.path.filter((x): x is string | number => typeof x !== 'symbol');
-    return issue.keys.map((k) => unknownKey(place([...path, k]), knownKeysAt(path, input)));
+    return issue.keys.map((k) => unknownKey(place([...path, k]), knownKeysAt(path, root)));
   });
 }
 
 /** Known field names at a path of the cluster schema, for did-you-mean. */
-function knownKeysAt(path: readonly (string | number)[], _input: unknown): string[] {
-  let shape: z.ZodType | undefined = clusterSchema;
+function knownKeysAt(path: readonly (string | number)[], root: z.ZodType): string[] {
+  let shape: z.ZodType | undefined = root;
   for (const part of path) {
     shape = unwrap(shape);
     if (shape instanceof z.ZodObject && typeof part === 'string') shape = (shape.shape as Record<string, z.ZodType>)[part];
@@ -130,7 +144,7 @@ function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
   return cur;
 }
 
-function duplicateNameProblems(clusters: readonly ClusterInput[], raw: readonly unknown[]): Problem[] {
+function duplicateNameProblems(raw: readonly unknown[]): Problem[] {
   const seen = new Map<string, number>();
   const problems: Problem[] = [];
   raw.forEach((c, i) => {
@@ -140,7 +154,6 @@ function duplicateNameProblems(clusters: readonly ClusterInput[], raw: readonly 
     if (first === undefined) seen.set(name, i);
     else problems.push({ path: ['clusters', i, 'name'], value: name, message: `duplicates clusters[${first}].name: cluster names must be unique (each renders to OUT/<name>/)` });
   });
-  void clusters;
   return problems;
 }
 

@@ -85,7 +85,14 @@ export const telemetrySchema = z.strictObject({
   accessLog: looseEnum('telemetry.accessLog').optional(),
   tracing: looseEnum('telemetry.tracing').optional(),
   /** Jaeger collector (`host:port`) when tracing is `jaeger`. */
-  jaegerAddress: z.string({ error: 'must be host:port' }).regex(HOST_PORT, { error: 'must be host:port, e.g. jaeger-collector.observability:9411' }).optional(),
+  jaegerAddress: z
+    .string({ error: 'must be host:port' })
+    .regex(HOST_PORT, { error: 'must be host:port, e.g. jaeger-collector.observability:9411', abort: true })
+    .refine((v) => {
+      const port = Number(v.slice(v.lastIndexOf(':') + 1));
+      return port >= 1 && port <= 65535;
+    }, { error: 'must name a port from 1 to 65535' })
+    .optional(),
   /** Accepted only so that `kiali: true` is refused by name (ASM 1.4 has no Kiali). */
   kiali: z.boolean({ error: 'must be true or false' }).optional(),
 });

@@ -31,9 +31,10 @@ export function formatValue(value: unknown): string {
 
 /** One line: `FILE: PATH: VALUE: RULE`. */
 export function formatProblem(problem: Problem, file?: string): string {
-  const where = formatPath(problem.path);
   const value = 'value' in problem ? ` = ${formatValue(problem.value)}` : '';
-  return `${file ? `${file}: ` : ''}${where}${value}: ${problem.message}`;
+  // A problem with the file as a whole (not YAML, empty) has no field to name.
+  const where = problem.path.length > 0 ? `${formatPath(problem.path)}${value}: ` : '';
+  return `${file ? `${file}: ` : ''}${where}${problem.message}`;
 }
 
 /** Thrown when input is refused; carries every problem found, exit code 2. */

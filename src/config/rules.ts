@@ -1,3 +1,4 @@
+import { component } from '../catalog/components';
 import { machineTypeVcpus } from '../catalog/machine-types';
 import { RELEASES } from '../catalog/release';
 import { GKE_VERSIONS, MIN_NODES, MIN_VCPUS, ONPREM_VERSIONS, PlatformMinor } from '../catalog/requirements';
@@ -117,10 +118,22 @@ function profileFieldProblems(c: ClusterInput, at: Path): Problem[] {
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 function ingressProblems(c: ClusterInput, at: Path): Problem[] {
+  const problems: Problem[] = [];
   const ip = c.ingress?.loadBalancerIP;
   // IPv6 gets the support matrix's own message; anything else that is not IPv4 is a typo.
-  if (ip === undefined || ip.includes(':') || IPV4.test(ip)) return [];
-  return [{ path: [...at, 'ingress', 'loadBalancerIP'], value: ip, message: 'must be an IPv4 address (a.b.c.d)' }];
+  if (ip !== undefined && !ip.includes(':') && !IPV4.test(ip)) {
+    problems.push({ path: [...at, 'ingress', 'loadBalancerIP'], value: ip, message: 'must be an IPv4 address (a.b.c.d)' });
+  }
+  const ports = component('ingressGateway').service?.ports.map((p) => p.name) ?? [];
+  const taken = new Map<number, string>();
+  for (const [name, nodePort] of Object.entries(c.ingress?.nodePorts ?? {})) {
+    const path = [...at, 'ingress', 'nodePorts', name];
+    if (!ports.includes(name)) problems.push({ path, message: `is not a port of the ingress gateway; its ports are ${ports.join(', ')}` });
+    const other = taken.get(nodePort);
+    if (other !== undefined) problems.push({ path, value: nodePort, message: `is already used by nodePorts.${other}: NodePorts must be unique` });
+    else taken.set(nodePort, name);
+  }
+  return problems;
 }
 
 /** Strings with control characters or template markers are refused wherever they appear. */

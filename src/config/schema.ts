@@ -44,7 +44,14 @@ export const nodePoolSchema = z.strictObject({
 export const projectSchema = z.strictObject({
   id: rule(PROJECT_ID, 'must be a GCP project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter, not ending with a hyphen'),
   number: z
-    .union([z.string(), z.number()], { error: 'must be a project number (digits)' })
+    .union(
+      [
+        z.string(),
+        // Unquoted numbers beyond 2^53 have already lost digits when YAML read them.
+        z.number().refine(Number.isSafeInteger, { error: 'must be a whole number below 2^53; quote long project numbers ("123...")' }),
+      ],
+      { error: 'must be a project number (digits)' },
+    )
     .transform((v) => String(v))
     .pipe(rule(PROJECT_NUMBER, 'must be a project number: digits only, no leading zero')),
 });

@@ -21,13 +21,14 @@ export function parseYamlInput(text: string): { value?: unknown; problems: Probl
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, lineCounter, prettyErrors: false, strict: true });
   if (doc.errors.length > 0) {
-    return {
-      problems: doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
-        return { path: [], message: `not valid YAML at line ${pos.line}, column ${pos.col}: ${first}` };
-      }),
-    };
+    // After the first syntax error the parser's further errors are mostly echoes of it.
+    const e = doc.errors[0];
+    const pos = lineCounter.linePos(e.pos[0]);
+    const reason =
+      e.code === 'MULTIPLE_DOCS'
+        ? 'the file holds several YAML documents; a config is one document'
+        : e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+    return { problems: [{ path: [], message: `not valid YAML at line ${pos.line}, column ${pos.col}: ${reason}` }] };
   }
   try {
     return { value: doc.toJS({ maxAliasCount: INPUT_LIMITS.maxAliasCount }), problems: [] };

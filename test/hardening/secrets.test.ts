@@ -128,7 +128,7 @@ describe('a secret Git would not ignore', () => {
     expect({ exit: r.code, stderr: r.stderr }).toMatchObject({ exit: 2 });
     const lines = stderrLines(r);
     expect(lines.filter((l) => STACK_LINE.test(l))).toEqual([]);
-    expect(lines).toContainEqual(expect.stringMatching(/secrets\/ca-key\.pem: this secret would not be ignored by Git/));
+    expect(lines).toContainEqual(expect.stringMatching(/secrets\/ca-key\.pem: a secret asmpkg writes is tracked by Git/));
     expect(treeState(w.out)).toEqual(before);
     expect(leftoverStaging(w.dir)).toEqual([]);
   });

@@ -1,0 +1,280 @@
+/**
+ * The sidecar injector's webhook serving certificate on clusters without Citadel (GKE:
+ * Mesh CA issues workload certificates through the node agent, and nothing creates the
+ * `istio.istio-sidecar-injector-service-account` Secret the injector mounts).
+ *
+ * asmpkg makes a small self-signed CA and a serving certificate for the injector's
+ * Service, once per cluster, keeps them in the package's `secrets/sidecar-injector/`
+ * and reuses them on later renders, as it does for the on-prem CA. The CA's private key
+ * is discarded once it has signed: nothing else is ever issued under it, and a new set
+ * replaces the whole set. With `--reconcileWebhookConfig=true` the injector patches
+ * `root-cert.pem` into its MutatingWebhookConfiguration's caBundle itself, and watches
+ * the mounted files, so replacing the Secret needs no other step.
+ */
+import { COMPONENTS, ISTIO_NAMESPACE, serviceHost } from '../catalog/components';
+import { InputError, Problem } from '../config/problems';
+import {
+  Certificate,
+  checkIsCa,
+  checkValidity,
+  issuanceProblem,
+  parseCertificates,
+  parsePrivateKey,
+  publicKeyMatches,
+  Report,
+  reportMissing,
+  sameCertificate,
+  selfSigned,
+  single,
+} from './checks';
+import {
+  generateKeyPair,
+  keyAlgorithm,
+  MAX_NAME_LENGTH,
+  MAX_VALIDITY_DAYS,
+  pemFile,
+  randomSerial,
+  subjectName,
+  validDays,
+  validityWindow,
+  validName,
+} from './generate';
+import { loadOrCreate, PemSet, readExisting } from './store';
+import { FileProblem, INJECTOR_CERT_FILE_NAMES, InjectorCertFileName, InjectorCerts } from './types';
+import { webcrypto, x509 } from './x509';
+
+/** Lifetime of the webhook CA. */
+export const DEFAULT_INJECTOR_ROOT_VALIDITY_DAYS = 3650;
+/**
+ * Lifetime of the serving certificate. Long, because nothing in the cluster renews it
+ * (with Citadel gone there is no rotation) and an expired one stops every pod creation
+ * in namespaces with injection on (the webhook's failurePolicy is Fail).
+ */
+export const DEFAULT_INJECTOR_CERT_VALIDITY_DAYS = 1825;
+
+const DEFAULT_ORGANIZATION = 'asmpkg';
+
+/** Options for {@link generateInjectorCerts}. */
+export interface GenerateInjectorCertsOptions {
+  /** Cluster the set is for, written as the locality (`L=`) of both subjects. */
+  readonly cluster: string;
+  /** Organization (`O=`) of both subjects. @default 'asmpkg' */
+  readonly organization?: string;
+  /** Lifetime of the CA in days. @default 3650 */
+  readonly rootValidityDays?: number;
+  /** Lifetime of the serving certificate in days; at most the CA's. @default 1825 */
+  readonly validityDays?: number;
+  /** The current time; injectable so tests get fixed validity periods. @default new Date() */
+  readonly now?: Date;
+}
+
+/** Options for checking an existing set. */
+export interface ValidateInjectorCertsOptions {
+  /** The time validity is checked against. @default new Date() */
+  readonly now?: Date;
+}
+
+/**
+ * DNS names of the injector's Service, the name the API server dials first: the
+ * serving certificate's subjectAltNames. Cluster domain `cluster.local`.
+ */
+export function injectorDnsNames(): string[] {
+  const host = serviceHost('sidecarInjector', ISTIO_NAMESPACE);
+  return [`${host}.svc`, `${host}.svc.cluster.local`, host, COMPONENTS.sidecarInjector.service!.name];
+}
+
+/** The name the API server verifies when it calls the webhook (`<service>.<namespace>.svc`). */
+function requiredDnsName(): string {
+  return `${serviceHost('sidecarInjector', ISTIO_NAMESPACE)}.svc`;
+}
+
+/** Every problem with generation options; empty when they can be used. */
+export function generateInjectorCertsOptionProblems(options: GenerateInjectorCertsOptions): Problem[] {
+  const problems: Problem[] = [];
+  for (const field of ['organization', 'cluster'] as const) {
+    const value = field === 'organization' ? options.organization ?? DEFAULT_ORGANIZATION : options.cluster;
+    if (!validName(value)) problems.push({ path: [field], value, message: `must be 1 to ${MAX_NAME_LENGTH} printable characters` });
+  }
+  const rootDays = options.rootValidityDays ?? DEFAULT_INJECTOR_ROOT_VALIDITY_DAYS;
+  const days = options.validityDays ?? DEFAULT_INJECTOR_CERT_VALIDITY_DAYS;
+  for (const [field, value] of [['rootValidityDays', rootDays], ['validityDays', days]] as const) {
+    if (!validDays(value)) problems.push({ path: [field], value, message: `must be a whole number of days from 1 to ${MAX_VALIDITY_DAYS}` });
+  }
+  if (validDays(rootDays) && validDays(days) && days > rootDays) {
+    problems.push({ path: ['validityDays'], value: days, message: `must not exceed the CA's lifetime (${rootDays} days)` });
+  }
+  if (options.now !== undefined && Number.isNaN(options.now.getTime())) problems.push({ path: ['now'], message: 'must be a valid date' });
+  return problems;
+}
+
+const EC_P256 = keyAlgorithm('ecdsa-p256');
+const SIGNING = { name: 'ECDSA', hash: 'SHA-256' };
+
+/**
+ * A new webhook CA (ECDSA P-256, self-signed) and a serving certificate for the
+ * injector's Service signed by it, as the three files of the injector's Secret:
+ * `root-cert.pem` (the CA: the webhook's caBundle), `cert-chain.pem` (the serving
+ * certificate; the CA signed it directly, so the chain is that one certificate, as
+ * Citadel writes it) and `key.pem` (its PKCS#8 key). Throws InputError on bad options.
+ */
+export async function generateInjectorCerts(options: GenerateInjectorCertsOptions): Promise<InjectorCerts> {
+  const problems = generateInjectorCertsOptionProblems(options);
+  if (problems.length > 0) throw new InputError(problems);
+
+  const { start, end } = validityWindow(options.now ?? new Date());
+  const organization = options.organization ?? DEFAULT_ORGANIZATION;
+  const subject = (cn: string) => subjectName(organization, options.cluster, cn);
+  const [rootKeys, leafKeys] = await Promise.all([generateKeyPair(EC_P256), generateKeyPair(EC_P256)]);
+  const [rootSki, leafSki] = await Promise.all([
+    x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
+    x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
+  ]);
+
+  const root = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: subject('istio-sidecar-injector webhook CA'),
+    notBefore: start,
+    notAfter: end(options.rootValidityDays ?? DEFAULT_INJECTOR_ROOT_VALIDITY_DAYS),
+    signingAlgorithm: SIGNING,
+    keys: rootKeys,
+    extensions: [
+      // pathLen 0: it signs the one serving certificate and never another CA.
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      rootSki,
+    ],
+  });
+
+  const dnsNames = injectorDnsNames();
+  const leaf = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: subject(dnsNames[0]),
+    issuer: root.subjectName,
+    notBefore: start,
+    notAfter: end(options.validityDays ?? DEFAULT_INJECTOR_CERT_VALIDITY_DAYS),
+    signingAlgorithm: SIGNING,
+    publicKey: leafKeys.publicKey,
+    signingKey: rootKeys.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      // ECDSA keys sign the TLS handshake; keyEncipherment is for RSA key transport only.
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+      new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value })), false),
+      leafSki,
+      new x509.AuthorityKeyIdentifierExtension(rootSki.keyId, false),
+    ],
+  });
+
+  const key = await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey);
+  return {
+    'root-cert.pem': pemFile(root.toString('pem')),
+    'cert-chain.pem': pemFile(leaf.toString('pem')),
+    'key.pem': pemFile(x509.PemConverter.encode(key, 'PRIVATE KEY')),
+  };
+}
+
+/**
+ * Every reason a set cannot serve the injector's webhook, or an empty list when it
+ * can: the files are there and parse; root-cert.pem is a self-signed CA; cert-chain.pem
+ * starts with the serving certificate, each certificate is followed by its issuer and
+ * the last one is, or was issued by, root-cert.pem; the serving certificate is for TLS
+ * servers, names the Service the API server calls, and matches key.pem; and every
+ * certificate is valid at `now`. Works on contents in memory; safe-to-print reasons.
+ */
+export async function validateInjectorCerts(
+  files: Partial<Record<InjectorCertFileName, string>>,
+  options: ValidateInjectorCertsOptions = {},
+): Promise<FileProblem<InjectorCertFileName>[]> {
+  const now = options.now ?? new Date();
+  const problems: FileProblem<InjectorCertFileName>[] = [];
+  const report: Report<InjectorCertFileName> = (file, reason) => {
+    problems.push({ file, reason });
+  };
+
+  reportMissing(INJECTOR_CERT_FILE_NAMES, files, report);
+  const root = single('root-cert.pem', parseCertificates('root-cert.pem', files['root-cert.pem'], report), report);
+  const chain = parseCertificates('cert-chain.pem', files['cert-chain.pem'], report);
+  const key = parsePrivateKey('key.pem', files['key.pem'], report, 'the sidecar injector');
+
+  if (root) {
+    if (!(await selfSigned(root))) report('root-cert.pem', `is not self-signed (subject "${root.subject}", issuer "${root.issuer}")`);
+    checkIsCa('root-cert.pem', root, false, report);
+  }
+
+  const leaf = chain?.[0];
+  if (chain && leaf) {
+    checkServing(leaf, report);
+    if (key && !publicKeyMatches(key, leaf)) report('key.pem', 'does not match the public key of the first certificate of cert-chain.pem');
+    for (let i = 1; i < chain.length; i++) {
+      const reason = await issuanceProblem(chain[i], chain[i - 1]);
+      if (reason) {
+        report(
+          'cert-chain.pem',
+          `certificate ${i + 1} ("${chain[i].subject}") did not issue certificate ${i} ("${chain[i - 1].subject}"): ${reason}; each certificate must be followed by its issuer`,
+        );
+      }
+    }
+    const last = chain[chain.length - 1];
+    if (root && !sameCertificate(last, root)) {
+      const reason = await issuanceProblem(root, last);
+      if (reason) report('cert-chain.pem', `is not issued by root-cert.pem: certificate ${chain.length} ("${last.subject}"): ${reason}`);
+    }
+  }
+
+  checkValidity<InjectorCertFileName>(
+    [
+      ['root-cert.pem', root && [root]],
+      ['cert-chain.pem', chain],
+    ],
+    now,
+    report,
+  );
+  return problems;
+}
+
+/** The serving certificate: not a CA, usable by a TLS server, and for the injector's Service. */
+function checkServing(leaf: Certificate, report: Report<InjectorCertFileName>): void {
+  if (leaf.getExtension(x509.BasicConstraintsExtension)?.ca) {
+    report('cert-chain.pem', `starts with a CA certificate ("${leaf.subject}"); it must start with the serving certificate`);
+  }
+  const eku = leaf.getExtension(x509.ExtendedKeyUsageExtension);
+  if (eku && !eku.usages.includes(x509.ExtendedKeyUsage.serverAuth)) {
+    report('cert-chain.pem', 'extendedKeyUsage of the serving certificate does not include serverAuth');
+  }
+  const names = leaf.getExtension(x509.SubjectAlternativeNameExtension)?.names.items.filter((n) => n.type === 'dns').map((n) => n.value) ?? [];
+  const wanted = requiredDnsName();
+  if (!names.includes(wanted)) {
+    report('cert-chain.pem', `the serving certificate is not for ${wanted}, the name the API server calls the webhook by (its DNS names: ${names.join(', ') || 'none'})`);
+  }
+}
+
+/** The injector's set as {@link loadOrCreate} handles it. */
+export const INJECTOR_CERT_SET: PemSet<InjectorCertFileName> = { names: INJECTOR_CERT_FILE_NAMES, validate: validateInjectorCerts };
+
+/** Reads and checks the set in a directory: absent, valid (with the files) or invalid (with problems). */
+export function readExistingInjectorCerts(dir: string, options: ValidateInjectorCertsOptions = {}) {
+  return readExisting(dir, INJECTOR_CERT_SET, options);
+}
+
+/** The set to render and whether it is new (and so must be written). */
+export interface ResolvedInjectorCerts {
+  readonly certs: InjectorCerts;
+  readonly generated: boolean;
+}
+
+/**
+ * The injector's certificates for a cluster: the set already in `dir` when it is
+ * complete and valid (so re-rendering gives byte-identical output), otherwise (none
+ * there, or `regenerate`) a new one. Writes nothing: the caller writes
+ * `injectorSecretFiles` of the result. Like the CA store, it refuses (CaFilesError,
+ * exit 2) a partial, tampered or expired set instead of silently replacing it.
+ */
+export async function loadOrCreateInjectorCerts(
+  dir: string,
+  options: GenerateInjectorCertsOptions,
+  { regenerate = false }: { regenerate?: boolean } = {},
+): Promise<ResolvedInjectorCerts> {
+  const { files, generated } = await loadOrCreate(dir, INJECTOR_CERT_SET, () => generateInjectorCerts(options), { regenerate, now: options.now });
+  return { certs: files, generated };
+}
