@@ -146,4 +146,18 @@ describe('asmpkg synth', () => {
     expect((await run(['synth', '--bogus'], tempDir())).code).toBe(2);
     expect((await run(['frobnicate'], tempDir())).code).toBe(2);
   });
+
+  test('shows progress on a terminal only, and is silent with --quiet', async () => {
+    const w = workspace(configText(GKE_CLUSTER, ISTIOCTL_CLUSTER));
+    const tty = await run(['synth', '-c', w.config, '-o', w.out], w.dir, { isTTY: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toMatch(/rendered 1\/2 clusters \(\d+\.\d s\)/);
+    expect(tty.stderr).toMatch(/rendered 2\/2 clusters/);
+    expect(tty.stdout).toMatch(/rendered 2 clusters \(\d+ files\) to /);
+    writeFileSync(w.config, configText(GKE_CLUSTER));
+    const quiet = await run(['synth', '-c', w.config, '-o', w.out, '--quiet'], w.dir, { isTTY: true });
+    expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([0, '', '']);
+    const piped = await run(['synth', '-c', w.config, '-o', path.join(w.dir, 'o2')], w.dir, { isTTY: false });
+    expect(piped.stderr).toBe('');
+  });
 });
