@@ -4,7 +4,7 @@
  * a `report` callback and names the file it found a problem in; no reason ever quotes
  * file contents, so problems are safe to print.
  */
-import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { x509 } from './x509';
 
 export type Certificate = InstanceType<typeof x509.X509Certificate>;
@@ -82,8 +82,35 @@ export function parsePrivateKey<F extends string>(file: F, text: string | undefi
   }
 }
 
+/**
+ * The certificate as Node (OpenSSL) parses it, for the checks that are much cheaper
+ * natively than through @peculiar/x509's WebCrypto round trips (about 0.1 ms against
+ * 0.5 ms per signature, which adds up over a fleet); undefined if OpenSSL refuses it.
+ */
+export function native(cert: Certificate): NodeX509Certificate | undefined {
+  let parsed = nativeCache.get(cert);
+  if (parsed === undefined && !nativeCache.has(cert)) {
+    try {
+      parsed = new NodeX509Certificate(Buffer.from(cert.rawData));
+    } catch {
+      parsed = undefined;
+    }
+    nativeCache.set(cert, parsed);
+  }
+  return parsed;
+}
+const nativeCache = new WeakMap<Certificate, NodeX509Certificate | undefined>();
+
 /** Whether `key` is the private key of `cert`'s public key. */
 export function publicKeyMatches(key: KeyObject, cert: Certificate): boolean {
+  const fast = native(cert);
+  if (fast) {
+    try {
+      return fast.checkPrivateKey(key);
+    } catch {
+      // Fall through to comparing the public keys.
+    }
+  }
   const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' });
   return fromKey.equals(Buffer.from(cert.publicKey.rawData));
 }
@@ -102,7 +129,17 @@ export async function selfSigned(cert: Certificate): Promise<boolean> {
   return cert.issuer === cert.subject && (await signedBy(cert, cert));
 }
 
+/** Whether `cert`'s signature verifies with `issuer`'s public key (the signature only: no names, no dates). */
 export async function signedBy(cert: Certificate, issuer: Certificate): Promise<boolean> {
+  const [fastCert, fastIssuer] = [native(cert), native(issuer)];
+  if (fastCert && fastIssuer) {
+    try {
+      return fastCert.verify(fastIssuer.publicKey);
+    } catch {
+      // Mismatched key types throw rather than fail.
+      return false;
+    }
+  }
   try {
     return await cert.verify({ publicKey: issuer.publicKey, signatureOnly: true });
   } catch {

@@ -93,7 +93,7 @@ export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
 
   const root = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    name: subjectName(options.organization, options.cluster, 'Root CA'),
+    name: subject(options, 'Root CA'),
     notBefore: start,
     notAfter: rootEnd,
     signingAlgorithm,
@@ -107,7 +107,7 @@ export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
 
   const ca = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerial(),
-    subject: subjectName(options.organization, options.cluster, 'Intermediate CA'),
+    subject: subject(options, 'Intermediate CA'),
     // The root's own encoded name, so issuer and subject match byte for byte.
     issuer: root.subjectName,
     notBefore: start,
@@ -154,7 +154,7 @@ export function validDays(days: number): boolean {
   return Number.isInteger(days) && days >= 1 && days <= MAX_VALIDITY_DAYS;
 }
 
-export type KeyAlgorithm = RsaHashedKeyGenParams | EcKeyGenParams;
+type KeyAlgorithm = RsaHashedKeyGenParams | EcKeyGenParams;
 interface RsaHashedKeyGenParams {
   name: 'RSASSA-PKCS1-v1_5';
   modulusLength: number;
@@ -166,7 +166,7 @@ interface EcKeyGenParams {
   namedCurve: string;
 }
 
-export function keyAlgorithm(algorithm: CaAlgorithm): KeyAlgorithm {
+function keyAlgorithm(algorithm: CaAlgorithm): KeyAlgorithm {
   switch (algorithm) {
     case 'rsa-4096':
       return { name: 'RSASSA-PKCS1-v1_5', modulusLength: 4096, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
@@ -175,14 +175,14 @@ export function keyAlgorithm(algorithm: CaAlgorithm): KeyAlgorithm {
   }
 }
 
-export async function generateKeyPair(algorithm: KeyAlgorithm): Promise<webcrypto.CryptoKeyPair> {
-  // Extractable so the private key of the certificate that is kept can be exported.
+async function generateKeyPair(algorithm: KeyAlgorithm): Promise<webcrypto.CryptoKeyPair> {
+  // Extractable so the intermediate's private key can be exported to ca-key.pem.
   return webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
 }
 
 /** O, L, CN in that order, as openssl-made Istio CAs have them. */
-export function subjectName(organization: string, cluster: string, commonName: string): { [attr: string]: string[] }[] {
-  return [{ O: [organization] }, { L: [cluster] }, { CN: [commonName] }];
+function subject(options: GenerateCaOptions, commonName: string): { [attr: string]: string[] }[] {
+  return [{ O: [options.organization] }, { L: [options.cluster] }, { CN: [commonName] }];
 }
 
 /**

@@ -1,4 +1,7 @@
-/** Certificates for Citadel's plugged-in CA (SPEC 8): generate, validate, keep stable. */
+/**
+ * Certificates asmpkg keeps per cluster: Citadel's plugged-in CA (SPEC 8, on-prem) and the
+ * sidecar injector's webhook serving certificate (GKE): generate, validate, keep stable.
+ */
 export * from './types';
 export { generateCa, generateCaOptionProblems, DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ROOT_VALIDITY_DAYS } from './generate';
 export type { GenerateCaOptions } from './generate';
@@ -6,4 +9,26 @@ export { validateCaFiles } from './validate';
 export type { ValidateCaOptions } from './validate';
 export { readCaDir, readExistingCa, loadOrCreateCa, CaFilesError } from './store';
 export type { CaDirContents, ExistingCa, ResolvedCa } from './store';
-export { secretFiles, renderCacertsSecret, SECRETS_DIR } from './secret-files';
+export {
+  generateInjectorCerts,
+  validateInjectorCerts,
+  readExistingInjectorCerts,
+  loadOrCreateInjectorCerts,
+  injectorDnsNames,
+  DEFAULT_INJECTOR_CERT_VALIDITY_DAYS,
+  DEFAULT_INJECTOR_ROOT_VALIDITY_DAYS,
+} from './webhook';
+export type { GenerateInjectorCertsOptions, ResolvedInjectorCerts } from './webhook';
+export {
+  secretFiles,
+  injectorSecretFiles,
+  clusterSecretFiles,
+  renderCacertsSecret,
+  renderInjectorCertsSecret,
+  SECRETS_DIR,
+  INJECTOR_CERTS_DIR,
+  CACERTS_MANIFEST,
+  INJECTOR_CERTS_MANIFEST,
+  SECRETS_RENDERED_APART,
+} from './secret-files';
+export type { ClusterSecrets, SecretRenderedApart } from './secret-files';

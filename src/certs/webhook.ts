@@ -18,6 +18,7 @@ import {
   checkIsCa,
   checkValidity,
   issuanceProblem,
+  native,
   parseCertificates,
   parsePrivateKey,
   publicKeyMatches,
@@ -27,18 +28,7 @@ import {
   selfSigned,
   single,
 } from './checks';
-import {
-  generateKeyPair,
-  keyAlgorithm,
-  MAX_NAME_LENGTH,
-  MAX_VALIDITY_DAYS,
-  pemFile,
-  randomSerial,
-  subjectName,
-  validDays,
-  validityWindow,
-  validName,
-} from './generate';
+import { MAX_NAME_LENGTH, MAX_VALIDITY_DAYS, pemFile, randomSerial, validDays, validityWindow, validName } from './generate';
 import { loadOrCreate, PemSet, readExisting } from './store';
 import { FileProblem, INJECTOR_CERT_FILE_NAMES, InjectorCertFileName, InjectorCerts } from './types';
 import { webcrypto, x509 } from './x509';
@@ -107,15 +97,14 @@ export function generateInjectorCertsOptionProblems(options: GenerateInjectorCer
   return problems;
 }
 
-const EC_P256 = keyAlgorithm('ecdsa-p256');
-const SIGNING = { name: 'ECDSA', hash: 'SHA-256' };
-
 /**
  * A new webhook CA (ECDSA P-256, self-signed) and a serving certificate for the
  * injector's Service signed by it, as the three files of the injector's Secret:
  * `root-cert.pem` (the CA: the webhook's caBundle), `cert-chain.pem` (the serving
  * certificate; the CA signed it directly, so the chain is that one certificate, as
  * Citadel writes it) and `key.pem` (its PKCS#8 key). Throws InputError on bad options.
+ * ECDSA P-256 throughout: one set per GKE cluster of a fleet, and P-256 keys cost
+ * next to nothing to make.
  */
 export async function generateInjectorCerts(options: GenerateInjectorCertsOptions): Promise<InjectorCerts> {
   const problems = generateInjectorCertsOptionProblems(options);
@@ -123,25 +112,27 @@ export async function generateInjectorCerts(options: GenerateInjectorCertsOption
 
   const { start, end } = validityWindow(options.now ?? new Date());
   const organization = options.organization ?? DEFAULT_ORGANIZATION;
-  const subject = (cn: string) => subjectName(organization, options.cluster, cn);
-  const [rootKeys, leafKeys] = await Promise.all([generateKeyPair(EC_P256), generateKeyPair(EC_P256)]);
-  const [rootSki, leafSki] = await Promise.all([
-    x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
-    x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
-  ]);
+  const subject = (cn: string): { [attr: string]: string[] }[] => [{ O: [organization] }, { L: [options.cluster] }, { CN: [cn] }];
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
+  const signingAlgorithm = { name: 'ECDSA', hash: 'SHA-256' };
+  const [rootKeys, leafKeys] = (await Promise.all([
+    webcrypto.subtle.generateKey(algorithm, false, ['sign', 'verify']),
+    // Extractable: its private key becomes key.pem.
+    webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']),
+  ])) as webcrypto.CryptoKeyPair[];
 
   const root = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
     name: subject('istio-sidecar-injector webhook CA'),
     notBefore: start,
     notAfter: end(options.rootValidityDays ?? DEFAULT_INJECTOR_ROOT_VALIDITY_DAYS),
-    signingAlgorithm: SIGNING,
+    signingAlgorithm,
     keys: rootKeys,
     extensions: [
-      // pathLen 0: it signs the one serving certificate and never another CA.
+      // CA:TRUE, pathLen 0: it signs the one serving certificate and never another CA.
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      rootSki,
+      await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
     ],
   });
 
@@ -152,17 +143,17 @@ export async function generateInjectorCerts(options: GenerateInjectorCertsOption
     issuer: root.subjectName,
     notBefore: start,
     notAfter: end(options.validityDays ?? DEFAULT_INJECTOR_CERT_VALIDITY_DAYS),
-    signingAlgorithm: SIGNING,
+    signingAlgorithm,
     publicKey: leafKeys.publicKey,
     signingKey: rootKeys.privateKey,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       // ECDSA keys sign the TLS handshake; keyEncipherment is for RSA key transport only.
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-      new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value })), false),
-      leafSki,
-      new x509.AuthorityKeyIdentifierExtension(rootSki.keyId, false),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
+      await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
     ],
   });
 
@@ -233,16 +224,22 @@ export async function validateInjectorCerts(
   return problems;
 }
 
-/** The serving certificate: not a CA, usable by a TLS server, and for the injector's Service. */
+/**
+ * The serving certificate: not a CA, usable by a TLS server, and for the injector's
+ * Service. Read through OpenSSL when it parses the certificate (cheaper than decoding
+ * @peculiar/x509's extensions, which matters over a fleet), else through @peculiar/x509.
+ */
 function checkServing(leaf: Certificate, report: Report<InjectorCertFileName>): void {
-  if (leaf.getExtension(x509.BasicConstraintsExtension)?.ca) {
-    report('cert-chain.pem', `starts with a CA certificate ("${leaf.subject}"); it must start with the serving certificate`);
-  }
-  const eku = leaf.getExtension(x509.ExtendedKeyUsageExtension);
-  if (eku && !eku.usages.includes(x509.ExtendedKeyUsage.serverAuth)) {
+  const fast = native(leaf);
+  const isCa = fast ? fast.ca : Boolean(leaf.getExtension(x509.BasicConstraintsExtension)?.ca);
+  if (isCa) report('cert-chain.pem', `starts with a CA certificate ("${leaf.subject}"); it must start with the serving certificate`);
+  const eku = fast ? fast.keyUsage : leaf.getExtension(x509.ExtendedKeyUsageExtension)?.usages.map(String);
+  if (eku && !eku.includes(x509.ExtendedKeyUsage.serverAuth)) {
     report('cert-chain.pem', 'extendedKeyUsage of the serving certificate does not include serverAuth');
   }
-  const names = leaf.getExtension(x509.SubjectAlternativeNameExtension)?.names.items.filter((n) => n.type === 'dns').map((n) => n.value) ?? [];
+  const names = fast
+    ? (fast.subjectAltName ?? '').split(', ').filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4))
+    : (leaf.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? []).filter((n) => n.type === 'dns').map((n) => n.value);
   const wanted = requiredDnsName();
   if (!names.includes(wanted)) {
     report('cert-chain.pem', `the serving certificate is not for ${wanted}, the name the API server calls the webhook by (its DNS names: ${names.join(', ') || 'none'})`);

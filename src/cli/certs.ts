@@ -16,6 +16,9 @@ import {
   generateCa,
   generateCaOptionProblems,
   GenerateCaOptions,
+  generateInjectorCerts,
+  INJECTOR_CERT_FILE_NAMES,
+  INJECTOR_KEY_FILE,
 } from '../certs';
 
 /** A refused request: one line per problem; main prints them and exits 2. */
@@ -35,6 +38,7 @@ export interface CertsOptions {
   rootDays?: string;
   caDays?: string;
   force?: boolean;
+  sidecarInjector?: boolean;
 }
 
 const DEFAULT_ALGORITHM: CaAlgorithm = 'rsa-4096';
@@ -53,7 +57,7 @@ const OPTION_NAMES: Readonly<Record<string, string>> = {
 export function registerCerts(program: Command, io: CliIO): void {
   program
     .command('certs')
-    .summary('write a new root + intermediate CA for Citadel (GKE on-prem)')
+    .summary('write a new root + intermediate CA for Citadel (GKE on-prem), or the injector webhook certificate')
     .description(
       'Write a new self-signed root CA and an intermediate CA signed by it into DIR, as the ' +
         'files Citadel reads from the `cacerts` Secret in istio-system: ca-cert.pem (the ' +
@@ -67,6 +71,7 @@ export function registerCerts(program: Command, io: CliIO): void {
     .option('--root-days <n>', 'root certificate lifetime in days', String(DEFAULT_ROOT_VALIDITY_DAYS))
     .option('--ca-days <n>', 'intermediate certificate lifetime in days', String(DEFAULT_CA_VALIDITY_DAYS))
     .option('--force', 'replace CA files that already exist in DIR')
+    .option('--sidecar-injector', "write the sidecar injector's webhook certificate (GKE) instead: root-cert.pem, cert-chain.pem, key.pem")
     .addHelpText(
       'after',
       [
@@ -83,6 +88,12 @@ export function registerCerts(program: Command, io: CliIO): void {
         '  kubectl create secret generic cacerts -n istio-system \\',
         '    --from-file=ca-cert.pem --from-file=ca-key.pem \\',
         '    --from-file=root-cert.pem --from-file=cert-chain.pem',
+        '',
+        'On GKE there is no Citadel to issue the sidecar injector its webhook certificate',
+        '(`asmpkg synth` makes one per cluster); for a kpt package, make it with:',
+        '  asmpkg certs --sidecar-injector --out ~/asm-injector/gke-1 --cluster gke-1',
+        '  kubectl create secret generic istio.istio-sidecar-injector-service-account -n istio-system \\',
+        '    --type istio.io/key-and-cert --from-file=root-cert.pem --from-file=cert-chain.pem --from-file=key.pem',
       ].join('\n'),
     )
     .action(async (options: CertsOptions) => {
@@ -98,19 +109,34 @@ export async function runCerts(options: CertsOptions, io: CliIO): Promise<void> 
   const { out, generateOptions, lines } = parseOptions(options, io.cwd);
   if (lines.length > 0 || out === undefined || generateOptions === undefined) throw new CommandError(lines);
 
+  const kind = options.sidecarInjector ? INJECTOR_KIND : CA_KIND;
   const refusals = [
-    ...(await existingFileProblems(out, options.force === true)),
-    ...gitProblems(out, io),
+    ...(await existingFileProblems(out, options.force === true, kind)),
+    ...gitProblems(out, io, kind.keyFile),
   ];
   if (refusals.length > 0) throw new CommandError(refusals);
 
-  const ca = await generateCa(generateOptions);
+  const files = await kind.generate(generateOptions);
   await writeAll(
     out,
-    CA_FILE_NAMES.map((file) => ({ file, content: ca[file], mode: file === CA_KEY_FILE ? 0o600 : 0o644 })),
+    kind.files.map((file) => ({ file, content: files[file], mode: file === kind.keyFile ? 0o600 : 0o644 })),
   );
-  for (const file of CA_FILE_NAMES) io.stdout(`wrote ${display(join(out, file), io.cwd)}`);
+  for (const file of kind.files) io.stdout(`wrote ${display(join(out, file), io.cwd)}`);
 }
+
+/** What `certs` writes: Citadel's CA (default) or the injector's webhook certificate. */
+interface CertKind {
+  readonly files: readonly string[];
+  readonly keyFile: string;
+  generate(options: GenerateCaOptions): Promise<Readonly<Record<string, string>>>;
+}
+
+const CA_KIND: CertKind = { files: CA_FILE_NAMES, keyFile: CA_KEY_FILE, generate: generateCa };
+const INJECTOR_KIND: CertKind = {
+  files: INJECTOR_CERT_FILE_NAMES,
+  keyFile: INJECTOR_KEY_FILE,
+  generate: (o) => generateInjectorCerts({ cluster: o.cluster, organization: o.organization }),
+};
 
 interface ParsedOptions {
   out?: string;
@@ -153,12 +179,12 @@ function parseDays(option: string, text: string, lines: string[]): number {
 }
 
 /** Refuses to replace CA files (without --force) or to use a non-directory as DIR. */
-async function existingFileProblems(out: string, force: boolean): Promise<string[]> {
+async function existingFileProblems(out: string, force: boolean, kind: CertKind): Promise<string[]> {
   const outStat = await stat(out).catch(() => undefined);
   if (outStat === undefined) return [];
   if (!outStat.isDirectory()) return [`--out: ${out} exists and is not a directory`];
   const present: string[] = [];
-  for (const file of CA_FILE_NAMES) {
+  for (const file of kind.files) {
     if (await lstat(join(out, file)).then(() => true, () => false)) present.push(file);
   }
   if (present.length === 0 || force) return [];
@@ -170,7 +196,7 @@ async function existingFileProblems(out: string, force: boolean): Promise<string
  * path must be git-ignored there. Without git, or outside any work tree, there is
  * nothing to commit it to, so the write is allowed.
  */
-function gitProblems(out: string, io: CliIO): string[] {
+function gitProblems(out: string, io: CliIO, keyFile: string): string[] {
   const start = nearestExistingDir(out);
   const git = (args: string[]) =>
     spawnSync('git', args, { cwd: start, env: io.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -183,11 +209,11 @@ function gitProblems(out: string, io: CliIO): string[] {
   const realOut = join(realpathSync(start), relative(start, out));
   // Exit 0: ignored. Exit 1: not ignored (tracked files count as not ignored, which
   // is right: git would commit changes to them). Anything else: unsure, so refuse.
-  if (git(['check-ignore', '-q', '--', join(realOut, CA_KEY_FILE)]).status === 0) return [];
+  if (git(['check-ignore', '-q', '--', join(realOut, keyFile)]).status === 0) return [];
   const rel = relative(root, realOut).split('\\').join('/');
-  const pattern = rel === '' ? `/${CA_KEY_FILE}` : `/${rel}/`;
+  const pattern = rel === '' ? `/${keyFile}` : `/${rel}/`;
   return [
-    `--out: ${out} is inside the git work tree ${root} and is not git-ignored, so ${CA_KEY_FILE} could be committed; ` +
+    `--out: ${out} is inside the git work tree ${root} and is not git-ignored, so ${keyFile} could be committed; ` +
       `add "${pattern}" to ${join(root, '.gitignore')} or choose a directory outside the repository`,
   ];
 }

@@ -1,14 +1,14 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import { CaFilesError, CA_FILE_NAMES, loadOrCreateCa, readCaDir, secretFiles, validateCaFiles } from '../certs';
-import type { CaFiles } from '../certs';
+import { Worker } from 'node:worker_threads';
 import { parseConfig } from '../config/load';
 import type { ClusterSpec } from '../config/model';
 import { InputError } from '../config/problems';
 import { resolveCluster } from '../config/resolve';
-import { INDEX_FILE, IndexCluster, IndexInput, renderIndex, sha256 } from '../render/index-file';
-import { renderCluster } from '../render/render-cluster';
+import { INDEX_FILE, IndexCluster, renderIndex } from '../render/index-file';
 import type { RenderedFile } from '../render/types';
+import { ClusterResult, JobContext, renderClusterJob, WorkerInput, WorkerMessage } from './cluster-job';
 import { CliError } from './io';
 import { GENERATOR } from './meta';
 import type { OutputPlan } from './output';
@@ -30,7 +30,7 @@ export interface FleetResult {
   readonly files: number;
 }
 
-/** Validates the config, prepares each cluster's CA, and renders every package in memory. */
+/** Validates the config, prepares each cluster's key material (CA, injector certificate), and renders every package in memory. */
 export async function renderFleet(req: FleetRequest): Promise<FleetResult> {
   let specs: ClusterSpec[];
   try {
@@ -40,79 +40,97 @@ export async function renderFleet(req: FleetRequest): Promise<FleetResult> {
     throw e;
   }
 
+  const context: JobContext = { outDir: req.outDir, cwd: req.cwd, regenerateCa: req.regenerateCa };
+  const results = await renderClusters(specs, context, req.progress);
+
   const entries = new Map<string, RenderedFile[]>();
   const indexClusters: IndexCluster[] = [];
-  const inputs: IndexInput[] = [];
   let files = 0;
-  // CA work (key generation, file reads) runs on libuv's threads: start it for every
-  // on-prem cluster at once rather than waiting for each in turn.
-  const cas = await mapLimited(specs, CA_CONCURRENCY, (spec) => (spec.profile === 'onprem' ? clusterCa(spec, req, inputs) : Promise.resolve(undefined)));
-  for (const [i, spec] of specs.entries()) {
-    const ca = cas[i];
-    const rendered = [...renderCluster(spec), ...(ca ? secretFiles(ca) : [])];
-    rendered.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  specs.forEach((spec, i) => {
+    const rendered = results[i].files;
     entries.set(spec.name, rendered.map((f) => ({ ...f, path: `${spec.name}/${f.path}` })));
     indexClusters.push({ name: spec.name, profile: spec.profile, files: rendered });
     files += rendered.length;
-    req.progress?.(i + 1, specs.length);
-  }
+  });
+  const inputs = results.flatMap((r) => r.inputs);
   entries.set(INDEX_FILE, [{ path: INDEX_FILE, content: renderIndex(req.fingerprint, GENERATOR, indexClusters, inputs) }]);
   const stale = (await previousClusters(req.outDir)).filter((name) => !entries.has(name));
   return { output: { entries, stale }, clusters: specs.length, files: files + 1 };
 }
 
-const CA_CONCURRENCY = 16;
+/**
+ * Fleets of at least this many clusters are rendered on worker threads, one per core:
+ * below it, starting the workers costs more than they save.
+ */
+export const WORKER_THRESHOLD = 48;
+
+/** Renders every cluster, on workers for large fleets; results in config order. */
+async function renderClusters(specs: readonly ClusterSpec[], context: JobContext, progress?: (done: number, total: number) => void): Promise<ClusterResult[]> {
+  let done = 0;
+  const tick = () => progress?.(++done, specs.length);
+  const workers = Math.min(availableParallelism(), MAX_WORKERS);
+  if (specs.length >= WORKER_THRESHOLD && workers > 1 && existsSync(WORKER_SCRIPT)) {
+    return renderOnWorkers(specs, context, workers, tick);
+  }
+  return mapLimited(specs, JOB_CONCURRENCY, async (spec, i) => {
+    const result = await renderClusterJob(spec, i, context);
+    tick();
+    return result;
+  });
+}
+
+/** More workers than this gain nothing: writing the output stays on the main thread. */
+const MAX_WORKERS = 4;
+
+/** Clusters whose key material is prepared at once (key generation runs on libuv's threads). */
+const JOB_CONCURRENCY = 16;
+
+/** The compiled worker; absent when running from TypeScript sources (tests), which then render inline. */
+const WORKER_SCRIPT = path.join(__dirname, 'render-worker.js');
+
+/** Deals clusters out to worker threads in turn (so each gets a mix of profiles) and gathers their packages. */
+function renderOnWorkers(specs: readonly ClusterSpec[], context: JobContext, count: number, tick: () => void): Promise<ClusterResult[]> {
+  const results: ClusterResult[] = new Array(specs.length);
+  const workers: Worker[] = [];
+  return new Promise<ClusterResult[]>((resolve, reject) => {
+    let remaining = specs.length;
+    let failed = false;
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(e);
+    };
+    for (let w = 0; w < count; w++) {
+      const jobs = specs.map((spec, index) => ({ spec, index })).filter((job) => job.index % count === w);
+      const worker = new Worker(WORKER_SCRIPT, { workerData: { jobs, context } satisfies WorkerInput });
+      workers.push(worker);
+      worker.on('message', (message: WorkerMessage) => {
+        if ('error' in message) return fail(message.error.exitCode === undefined ? new Error(message.error.message) : new CliError(message.error.message, message.error.exitCode));
+        results[message.index] = message.result;
+        tick();
+        if (--remaining === 0) {
+          for (const w2 of workers) void w2.terminate();
+          resolve(results);
+        }
+      });
+      worker.on('error', fail);
+    }
+  });
+}
 
 /** Maps with at most `limit` promises pending; results in input order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i]);
+      results[i] = await fn(items[i], i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** The CA of an on-prem cluster: the user's (checked), or one generated once and kept. */
-async function clusterCa(spec: ClusterSpec, req: FleetRequest, inputs: IndexInput[]): Promise<CaFiles> {
-  const field = `clusters[${spec.name}].certificates.dir`;
-  const userDir = spec.certificates.dir;
-  if (userDir) {
-    const dir = path.resolve(req.cwd, userDir);
-    const { files, problems: readProblems } = await readCaDir(dir);
-    const problems = [...readProblems, ...(await validateCaFiles(files))];
-    if (problems.length > 0) {
-      throw new CliError(problems.map((p) => `asmpkg: ${field}: ${path.join(userDir, p.file)}: ${p.reason}`).join('\n'), 2);
-    }
-    for (const name of CA_FILE_NAMES) inputs.push({ path: path.relative(req.cwd, path.join(dir, name)), sha256: sha256(files[name]!) });
-    return files as CaFiles;
-  }
-  try {
-    const { ca } = await loadOrCreateCa(
-      path.join(req.outDir, spec.name, 'secrets'),
-      {
-        algorithm: spec.certificates.algorithm,
-        organization: spec.certificates.organization,
-        cluster: spec.name,
-        rootValidityDays: spec.certificates.rootValidityDays,
-        caValidityDays: spec.certificates.validityDays,
-      },
-      { regenerate: req.regenerateCa },
-    );
-    return ca;
-  } catch (e) {
-    if (e instanceof CaFilesError) {
-      throw new CliError(
-        e.problems.map((p) => `asmpkg: ${path.join(e.dir, p.file)}: ${p.reason} (fix or remove it, or pass --regenerate-ca)`).join('\n'),
-        2,
-      );
-    }
-    throw e;
-  }
 }
 
 /** Cluster directories the previous run recorded in OUT/index.yaml. */

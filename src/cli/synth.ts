@@ -21,7 +21,11 @@ export function registerSynth(program: Command, io: CliIO): void {
     .option('-c, --config <file>', 'config file (YAML); default: the embedded example config')
     .option('-o, --out <dir>', 'output directory', 'dist')
     .option('-q, --quiet', 'print nothing but errors')
-    .option('--regenerate-ca', 'replace the generated on-prem CAs kept in OUT/<cluster>/secrets/ (running workloads lose trust)')
+    .option(
+      '--regenerate-ca',
+      'replace the generated key material kept in OUT/<cluster>/secrets/: the on-prem CAs (running workloads lose trust) ' +
+        "and the GKE sidecar injectors' serving certificates (re-apply secrets/sidecar-injector-certs.yaml)",
+    )
     .addHelpText(
       'after',
       `

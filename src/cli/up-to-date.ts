@@ -13,10 +13,12 @@ export async function isUpToDate(outDir: string, fingerprint: string, cwd: strin
   if (indexText === undefined || readFingerprint(indexText) !== fingerprint) return false;
   const entries = [...indexText.matchAll(/^\s*- path: (.+)\n\s+sha256: ([0-9a-f]{64})$/gm)];
   if (entries.length === 0) return false;
-  const section = (i: number) => indexText.lastIndexOf('\nclusters:', entries[i].index ?? 0) === -1 ? 'inputs' : 'files';
-  const checks = entries.map(async (m, i) => {
-    const rel = m[1].replace(/^"|"$/g, '');
-    const file = section(i) === 'inputs' ? path.resolve(cwd, rel) : path.join(outDir, rel);
+  // Entries before `clusters:` are external inputs (paths from cwd), the rest package files.
+  const clustersAt = indexText.indexOf('\nclusters:');
+  const checks = entries.map(async (m) => {
+    const rel = m[1].replace(/^["']|["']$/g, '');
+    const isInput = clustersAt === -1 || (m.index ?? 0) < clustersAt;
+    const file = isInput ? path.resolve(cwd, rel) : path.join(outDir, rel);
     const content = await fs.readFile(file).catch(() => undefined);
     return content !== undefined && sha256(content) === m[2];
   });

@@ -106,6 +106,26 @@ function preamble(profile: Profile, format: PackageFormat, setters: readonly Set
       '```',
     );
   }
+  if (profile !== 'onprem') {
+    lines.push(
+      '',
+      '## The sidecar injector\'s webhook certificate',
+      '',
+      'GKE has no Citadel to issue the sidecar injector its webhook serving certificate, so',
+      'the package holds none (no key material). Make one per cluster, outside any git work',
+      'tree, and load it after the istio-system namespace exists (the step below that applies',
+      '`secrets/sidecar-injector-certs.yaml`; `asmpkg synth` writes that file for a cluster of a config):',
+      '',
+      '```sh',
+      'asmpkg certs --sidecar-injector --out ~/asm-injector/CLUSTER --cluster CLUSTER',
+      'kubectl create secret generic istio.istio-sidecar-injector-service-account -n istio-system \\',
+      '  --type istio.io/key-and-cert \\',
+      '  --from-file=root-cert.pem=$HOME/asm-injector/CLUSTER/root-cert.pem \\',
+      '  --from-file=cert-chain.pem=$HOME/asm-injector/CLUSTER/cert-chain.pem \\',
+      '  --from-file=key.pem=$HOME/asm-injector/CLUSTER/key.pem',
+      '```',
+    );
+  }
   lines.push('', '');
   return lines;
 }

@@ -1,4 +1,5 @@
 import { GKE_API } from '../catalog/gcp-services';
+import { CACERTS_MANIFEST, INJECTOR_CERTS_MANIFEST } from '../certs/secret-files';
 import type { ClusterSpec } from '../config/model';
 import { PACKAGE_DIRS as D } from './layout';
 
@@ -56,6 +57,17 @@ const CRDS_AND_COMPONENTS: Step = {
   ],
 };
 
+const NAMESPACE: Step = { title: 'Create the istio-system namespace.', commands: [`kubectl apply -f ${D.inCluster}/00-namespace.yaml`] };
+
+/**
+ * GKE has no Citadel to issue the sidecar injector's webhook certificate: asmpkg
+ * generates it into secrets/, and it must exist before the injector starts.
+ */
+const INJECTOR_CERTS: Step = {
+  title: `Load the sidecar injector's webhook certificate (no Citadel on GKE; kept apart in ${D.secrets}/, never committed).`,
+  commands: [`kubectl apply -f ${INJECTOR_CERTS_MANIFEST}`],
+};
+
 function steps(spec: ClusterSpec): Step[] {
   if (spec.profile === 'gke') {
     const p = spec.project!.id;
@@ -76,6 +88,11 @@ function steps(spec: ClusterSpec): Step[] {
         ],
       },
       { title: 'Point kubectl at the new cluster.', commands: [credentials(spec)] },
+      NAMESPACE,
+      {
+        ...INJECTOR_CERTS,
+        title: `${INJECTOR_CERTS.title} If anthoscli installed the control plane, this is what its istio-sidecar-injector pod waits for in ContainerCreating.`,
+      },
       CRDS_AND_COMPONENTS,
     ];
   }
@@ -87,13 +104,15 @@ function steps(spec: ClusterSpec): Step[] {
       title: `Download istioctl ${spec.release.version}.`,
       commands: [`curl -LO ${spec.release.istioctlArchive}`, `tar xzf ${spec.release.istioctlArchive.split('/').pop()}`],
     },
-    { title: 'Create the istio-system namespace.', commands: [`kubectl apply -f ${D.inCluster}/00-namespace.yaml`] },
+    NAMESPACE,
   );
   if (spec.profile === 'onprem') {
     out.push({
       title: `Plug in the root certificate for Citadel (kept apart in ${D.secrets}/, never committed).`,
-      commands: [`kubectl apply -f ${D.secrets}/cacerts.yaml`],
+      commands: [`kubectl apply -f ${CACERTS_MANIFEST}`],
     });
+  } else {
+    out.push(INJECTOR_CERTS);
   }
   out.push(
     { title: 'Install with istioctl ...', commands: [`istio-${spec.release.version}/bin/istioctl manifest apply -f ${D.controlPlane}/istio-control-plane.yaml`] },

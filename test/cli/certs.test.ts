@@ -179,3 +179,22 @@ describe('asmpkg certs', () => {
     }
   });
 });
+
+describe('asmpkg certs --sidecar-injector', () => {
+  test('writes a serving certificate for the injector Service, its key 0600, and prints no key', async () => {
+    const { X509Certificate, createPrivateKey } = await import('node:crypto');
+    const { readFileSync, statSync } = await import('node:fs');
+    const { run, tempDir } = await import('../helpers/cli');
+    const dir = tempDir();
+    const r = await run(['certs', '--sidecar-injector', '--out', 'inj', '--cluster', 'gke-1'], dir);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout.split('\n').map((l) => l.replace(/^wrote .*\//, ''))).toEqual(['root-cert.pem', 'cert-chain.pem', 'key.pem']);
+    expect(r.stdout).not.toMatch(/PRIVATE KEY/);
+    const read = (f: string) => readFileSync(`${dir}/inj/${f}`, 'utf8');
+    const leaf = new X509Certificate(read('cert-chain.pem'));
+    expect(leaf.subjectAltName).toContain('DNS:istio-sidecar-injector.istio-system.svc');
+    expect(leaf.checkPrivateKey(createPrivateKey(read('key.pem')))).toBe(true);
+    expect(leaf.verify(new X509Certificate(read('root-cert.pem')).publicKey)).toBe(true);
+    expect(statSync(`${dir}/inj/key.pem`).mode & 0o777).toBe(0o600);
+  });
+});

@@ -37,9 +37,31 @@ describe('asmpkg synth', () => {
     expect(existsSync(path.join(w.out, 'asm-existing/config-connector'))).toBe(false);
     expect(existsSync(path.join(w.out, 'asm-onprem/bootstrap/cluster-admin-binding.yaml'))).toBe(true);
     expect(readFileSync(path.join(w.out, 'asm-onprem/INSTALL.md'), 'utf8')).toMatch(/kubectl apply -f secrets\/cacerts\.yaml/);
+    // GKE clusters (no Citadel) get the sidecar injector's serving certificate in secrets/; on-prem Citadel issues it.
+    for (const gke of ['asm-gke', 'asm-existing']) {
+      expect(readdirSync(path.join(w.out, gke, 'secrets')).sort()).toEqual(['.gitignore', 'sidecar-injector', 'sidecar-injector-certs.yaml']);
+      expect(readdirSync(path.join(w.out, gke, 'secrets/sidecar-injector')).sort()).toEqual(['cert-chain.pem', 'key.pem', 'root-cert.pem']);
+    }
+    expect(existsSync(path.join(w.out, 'asm-onprem/secrets/sidecar-injector'))).toBe(false);
   });
 
-  test('is deterministic, keeps the on-prem CA, and a re-run with the same inputs changes nothing', async () => {
+  test('INSTALL.md of GKE clusters loads the injector certificate after the namespace, before the components', async () => {
+    const w = workspace(fleet);
+    expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
+    const order: Record<string, string[]> = {
+      'asm-gke': ['get-credentials', 'in-cluster/00-namespace.yaml', 'kubectl apply -f secrets/sidecar-injector-certs.yaml', 'kubectl apply -f crds/', 'kubectl apply -f in-cluster/\n'],
+      'asm-existing': ['in-cluster/00-namespace.yaml', 'kubectl apply -f secrets/sidecar-injector-certs.yaml', 'istioctl manifest apply', 'kubectl apply -f in-cluster/\n'],
+    };
+    for (const [cluster, steps] of Object.entries(order)) {
+      const guide = readFileSync(path.join(w.out, cluster, 'INSTALL.md'), 'utf8');
+      const at = steps.map((step) => guide.indexOf(step));
+      expect([cluster, at.every((i) => i >= 0)]).toEqual([cluster, true]);
+      expect([cluster, at]).toEqual([cluster, [...at].sort((a, b) => a - b)]);
+    }
+    expect(readFileSync(path.join(w.out, 'asm-onprem/INSTALL.md'), 'utf8')).not.toMatch(/sidecar-injector-certs/);
+  });
+
+  test('is deterministic, keeps the on-prem CA and the GKE injector certificates, and a re-run with the same inputs changes nothing', async () => {
     const w = workspace(fleet);
     expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
     const first = treeState(w.out);
@@ -47,7 +69,7 @@ describe('asmpkg synth', () => {
     expect(again.stdout).toMatch(/up to date/);
     expect(treeState(w.out)).toEqual(first);
 
-    // A config change re-renders, but the generated CA is reused from secrets/.
+    // A config change re-renders, but the generated key material is reused from secrets/.
     writeFileSync(w.config, fleet + '\n# a comment changes the fingerprint\n');
     expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
     const after = treeState(w.out);
@@ -55,15 +77,31 @@ describe('asmpkg synth', () => {
       if (file !== 'index.yaml') expect([file, after[file]]).toEqual([file, state]);
     }
 
-    // A fresh output directory with the same config gives the same package files.
+    // A fresh output directory with the same config (and the same key material) gives the same package files.
     const other = path.join(w.dir, 'other');
-    const caDir = path.join(other, 'asm-onprem', 'secrets');
-    mkdirSync(caDir, { recursive: true });
-    for (const f of ['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem']) {
-      writeFileSync(path.join(caDir, f), readFileSync(path.join(w.out, 'asm-onprem/secrets', f)));
+    const kept: [string, string[]][] = [
+      ['asm-onprem/secrets', ['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem']],
+      ['asm-gke/secrets/sidecar-injector', ['root-cert.pem', 'cert-chain.pem', 'key.pem']],
+      ['asm-existing/secrets/sidecar-injector', ['root-cert.pem', 'cert-chain.pem', 'key.pem']],
+    ];
+    for (const [dir, names] of kept) {
+      mkdirSync(path.join(other, dir), { recursive: true });
+      for (const f of names) writeFileSync(path.join(other, dir, f), readFileSync(path.join(w.out, dir, f)));
     }
     expect((await run(['synth', '-c', w.config, '-o', other], w.dir)).code).toBe(0);
     expect(treeState(other)).toEqual(after);
+
+    // --regenerate-ca replaces the injector certificates too (and the CA), nothing else.
+    expect((await run(['synth', '-c', w.config, '-o', other, '--regenerate-ca'], w.dir)).code).toBe(0);
+    const regenerated = treeState(other);
+    const changed = Object.keys(after).filter((f) => regenerated[f] !== after[f]).sort();
+    expect(changed).toEqual(
+      [
+        'index.yaml',
+        ...['asm-existing', 'asm-gke'].flatMap((c) => [`${c}/secrets/sidecar-injector-certs.yaml`, ...['cert-chain.pem', 'key.pem', 'root-cert.pem'].map((f) => `${c}/secrets/sidecar-injector/${f}`)]),
+        ...['ca-cert.pem', 'ca-key.pem', 'cacerts.yaml', 'cert-chain.pem', 'root-cert.pem'].map((f) => `asm-onprem/secrets/${f}`),
+      ].sort(),
+    );
   });
 
   test('keeps secrets apart: mode 0600, git-ignored, never printed', async () => {
@@ -77,15 +115,29 @@ describe('asmpkg synth', () => {
     expect(statSync(path.join(secrets, 'cacerts.yaml')).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(secrets, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
     execFileSync('git', ['check-ignore', '-q', path.join(secrets, 'ca-key.pem')], { cwd: w.dir });
-    // Only the secrets directory holds key material.
-    const state = treeState(w.out);
-    for (const file of Object.keys(state).filter((f) => !f.endsWith('/'))) {
-      const hasKey = /PRIVATE KEY/.test(readFileSync(path.join(w.out, file), 'utf8'));
-      expect([file, hasKey]).toEqual([file, file === 'asm-onprem/secrets/ca-key.pem']);
+    // The GKE clusters' injector certificates likewise.
+    const keyFiles = ['asm-existing/secrets/sidecar-injector/key.pem', 'asm-gke/secrets/sidecar-injector/key.pem', 'asm-onprem/secrets/ca-key.pem'];
+    for (const gke of ['asm-gke', 'asm-existing']) {
+      const dir = path.join(w.out, gke, 'secrets');
+      expect(statSync(path.join(dir, 'sidecar-injector/key.pem')).mode & 0o777).toBe(0o600);
+      expect(statSync(path.join(dir, 'sidecar-injector-certs.yaml')).mode & 0o777).toBe(0o600);
+      expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+      for (const f of ['sidecar-injector/key.pem', 'sidecar-injector-certs.yaml']) {
+        execFileSync('git', ['check-ignore', '-q', path.join(dir, f)], { cwd: w.dir });
+      }
     }
-    // The cacerts Secret carries the same key, base64-encoded, beside it.
+    // Only the secrets directories hold key material: one PEM private key per set.
+    const state = treeState(w.out);
+    const withKey = Object.keys(state)
+      .filter((f) => !f.endsWith('/'))
+      .filter((file) => /PRIVATE KEY/.test(readFileSync(path.join(w.out, file), 'utf8')));
+    expect(withKey.sort()).toEqual(keyFiles);
+    for (const file of withKey) expect(file).toMatch(/^[^/]+\/secrets\//);
+    // The cacerts Secret carries the same key, base64-encoded, beside it; so does the injector's Secret.
     const secret = parse(readFileSync(path.join(secrets, 'cacerts.yaml'), 'utf8'));
     expect(Buffer.from(secret.data['ca-key.pem'], 'base64').toString()).toBe(readFileSync(path.join(secrets, 'ca-key.pem'), 'utf8'));
+    const injector = parse(readFileSync(path.join(w.out, 'asm-gke/secrets/sidecar-injector-certs.yaml'), 'utf8'));
+    expect(Buffer.from(injector.data['key.pem'], 'base64').toString()).toBe(readFileSync(path.join(w.out, 'asm-gke/secrets/sidecar-injector/key.pem'), 'utf8'));
   });
 
   test('drops clusters a previous run rendered that the config no longer lists, and leaves foreign files', async () => {
@@ -125,6 +177,24 @@ describe('asmpkg synth', () => {
       expect(treeState(w.out)).toEqual(before);
       expect(readdirSync(w.dir).filter((n) => n.includes('asmpkg-'))).toEqual([]);
     });
+  });
+
+  test('a broken injector certificate set is refused (exit 2, OUT untouched) until fixed or --regenerate-ca', async () => {
+    const w = workspace(configText(GKE_CLUSTER));
+    expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
+    const other = workspace(configText(GKE_CLUSTER));
+    expect((await run(['synth', '-c', other.config, '-o', other.out], other.dir)).code).toBe(0);
+    // Another cluster's key: it does not match this serving certificate.
+    const key = path.join(w.out, 'asm-gke/secrets/sidecar-injector/key.pem');
+    writeFileSync(key, readFileSync(path.join(other.out, 'asm-gke/secrets/sidecar-injector/key.pem')));
+    writeFileSync(w.config, configText(GKE_CLUSTER) + '# changed\n');
+    const before = treeState(w.out);
+    const r = await run(['synth', '-c', w.config, '-o', w.out], w.dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`asmpkg: ${key}: does not match the public key of the first certificate of cert-chain.pem (fix or remove it, or pass --regenerate-ca)`);
+    expect(treeState(w.out)).toEqual(before);
+    expect((await run(['synth', '-c', w.config, '-o', w.out, '--regenerate-ca'], w.dir)).code).toBe(0);
+    expect(readFileSync(key, 'utf8')).not.toBe(readFileSync(path.join(other.out, 'asm-gke/secrets/sidecar-injector/key.pem'), 'utf8'));
   });
 
   test('an output path that is a file, or below one, is refused', async () => {

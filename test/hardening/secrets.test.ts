@@ -16,6 +16,7 @@ import { keyNeedles, leftoverStaging, PEM_PRIVATE_KEY, stderrLines, STACK_LINE }
 
 const FLEET = configText(GKE_CLUSTER, { ...ONPREM_CLUSTER, certificates: { algorithm: 'ecdsa-p256' } });
 const SECRETS = 'asm-onprem/secrets';
+const INJECTOR_SECRETS = 'asm-gke/secrets';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: cwd } }).toString();
@@ -52,7 +53,8 @@ describe('a rendered on-prem CA', () => {
   beforeAll(async () => {
     w = gitWorkspace();
     r = await run(['synth', '--config', 'asmpkg.yaml', '--out', 'out'], w.dir);
-    needles = keyNeedles(readFileSync(path.join(w.out, SECRETS, 'ca-key.pem'), 'utf8'));
+    // The GKE cluster's sidecar injector certificate (no Citadel there) is key material too.
+    needles = [SECRETS, INJECTOR_SECRETS].flatMap((dir) => keyNeedles(readFileSync(path.join(w.out, dir, dir === SECRETS ? 'ca-key.pem' : 'sidecar-injector/key.pem'), 'utf8')));
   });
 
   test('renders (exit 0) and the key is a PEM private key', () => {
@@ -72,9 +74,14 @@ describe('a rendered on-prem CA', () => {
       const text = readFileSync(path.join(w.out, f), 'utf8');
       return PEM_PRIVATE_KEY.test(text) || needles.some((n) => text.includes(n));
     });
-    expect(holders.sort()).toEqual([`${SECRETS}/ca-key.pem`, `${SECRETS}/cacerts.yaml`]);
+    expect(holders.sort()).toEqual([
+      `${INJECTOR_SECRETS}/sidecar-injector-certs.yaml`,
+      `${INJECTOR_SECRETS}/sidecar-injector/key.pem`,
+      `${SECRETS}/ca-key.pem`,
+      `${SECRETS}/cacerts.yaml`,
+    ]);
     for (const f of holders) {
-      expect(f).toMatch(/^[a-z][-a-z0-9]*\/secrets\/[^/]+$/);
+      expect(f).toMatch(/^[a-z][-a-z0-9]*\/secrets\/([-a-z0-9]+\/)?[^/]+$/);
       expect([f, (statSync(path.join(w.out, f)).mode & 0o777).toString(8)]).toEqual([f, '600']);
     }
     // Nothing else was written beside OUT: the workspace holds the config, .git and OUT.

@@ -23,6 +23,22 @@ export function isKnownExternalSecret(name: string, objects: readonly Obj[]): bo
   return citadel && (name === 'cacerts' || name.startsWith('istio.'));
 }
 
+/** A Secret the package supplies from its `secrets/` directory rather than from the objects checked. */
+export interface SuppliedSecret {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** What the package holds besides the objects checked. */
+export interface PackageContext {
+  /**
+   * Secrets rendered apart into `secrets/` (key material): present in the cluster once
+   * the package is applied. Take them from src (SECRETS_RENDERED_APART), never list them here.
+   * @default none
+   */
+  readonly suppliedSecrets?: readonly SuppliedSecret[];
+}
+
 function id(o: Obj): string {
   return `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 }
@@ -160,14 +176,17 @@ export function checkWebhooks(objects: readonly Obj[]): string[] {
 }
 
 /**
- * Every ConfigMap and Secret a pod mounts or reads env from is in the package, is a
- * known external secret, or is marked optional.
+ * Every ConfigMap and Secret a pod mounts or reads env from is in the package, is
+ * supplied by its `secrets/` directory (`context`), is a known external secret, or is
+ * marked optional.
  */
-export function checkConfigReferences(objects: readonly Obj[]): string[] {
+export function checkConfigReferences(objects: readonly Obj[], context: PackageContext = {}): string[] {
   const problems: string[] = [];
+  const supplied = (name: string, namespace: string | undefined) =>
+    (context.suppliedSecrets ?? []).some((x) => x.name === name && x.namespace === namespace);
   const ref = (owner: Obj, what: string, kind: 'ConfigMap' | 'Secret', name: string, optional: boolean | undefined) => {
     if (has(objects, kind, name, owner.metadata.namespace) || optional === true) return;
-    if (kind === 'Secret' && isKnownExternalSecret(name, objects)) return;
+    if (kind === 'Secret' && (isKnownExternalSecret(name, objects) || supplied(name, owner.metadata.namespace))) return;
     problems.push(`${id(owner)}: ${what} refers to ${kind} ${name}, which is not in the package and not optional`);
   };
   for (const { obj, template } of workloads(objects)) {
@@ -192,13 +211,13 @@ export function checkConfigReferences(objects: readonly Obj[]): string[] {
 }
 
 /** All checks. */
-export function checkConsistency(objects: readonly Obj[]): string[] {
+export function checkConsistency(objects: readonly Obj[], context: PackageContext = {}): string[] {
   return [
     ...checkServices(objects),
     ...checkSelectorsAndTargets(objects),
     ...checkServiceAccounts(objects),
     ...checkBindings(objects),
     ...checkWebhooks(objects),
-    ...checkConfigReferences(objects),
+    ...checkConfigReferences(objects, context),
   ];
 }

@@ -26,7 +26,7 @@ describe('profile gke-istioctl', () => {
   test('the overlay for istioctl manifest apply: profile asm, GKE values', () => {
     const [cr] = files.get('control-plane/istio-control-plane.yaml')!;
     expect(cr.spec.profile).toBe('asm');
-    expect(cr.metadata.annotations['config.kubernetes.io/local-config']).toBe('true');
+    expect(cr.metadata.annotations).toEqual({ 'config.kubernetes.io/local-config': 'true' });
     expect(cr.spec.values.global.trustDomain).toBe('asm-demo-project.svc.id.goog');
     expect(cr.spec.values.global.proxy.env.GCP_METADATA).toBe('asm-demo-project|123456789012|asm-existing|asia-northeast1-a');
   });

@@ -2,16 +2,27 @@
  * The package is self-consistent: Services select pods of the package and their named
  * target ports exist; pods run as ServiceAccounts of the package; bindings name roles
  * of the package (or built-in ones); webhooks call Services of the package; volumes
- * and env refer to ConfigMaps/Secrets of the package, known external secrets, or are
- * optional.
+ * and env refer to ConfigMaps/Secrets of the package (including the Secrets its
+ * secrets/ directory supplies), known external secrets, or are optional.
  */
-import { checkBindings, checkConfigReferences, checkConsistency, checkServiceAccounts, checkServices, checkWebhooks } from '../helpers/consistency';
+import { SECRETS_RENDERED_APART } from '../../src/certs/secret-files';
+import {
+  checkBindings,
+  checkConfigReferences,
+  checkConsistency,
+  checkServiceAccounts,
+  checkServices,
+  checkWebhooks,
+  type PackageContext,
+} from '../helpers/consistency';
 import { renderInCluster, renderMeshEdge, VALIDATION_CASES, type PackagedObject } from '../helpers/in-cluster';
 
 const objs = (xs: PackagedObject[]) => xs.map((x) => x.obj);
 
 describe.each(VALIDATION_CASES)('in-cluster package (%s)', (_label, values) => {
   let objects: PackagedObject['obj'][];
+  // What the CLI renders into secrets/ for this platform, as src declares it.
+  const context: PackageContext = { suppliedSecrets: SECRETS_RENDERED_APART[values.platform] };
   beforeAll(() => {
     objects = objs(renderInCluster(values));
   });
@@ -32,12 +43,19 @@ describe.each(VALIDATION_CASES)('in-cluster package (%s)', (_label, values) => {
     expect(checkWebhooks(objects)).toEqual([]);
   });
 
-  test('ConfigMaps and Secrets pods use are in the package, known external, or optional', () => {
-    expect(checkConfigReferences(objects)).toEqual([]);
+  test('ConfigMaps and Secrets pods use are in the package, supplied by its secrets/, known external, or optional', () => {
+    expect(checkConfigReferences(objects, context)).toEqual([]);
   });
 
   test('all cross-resource checks (incl. workload/PDB selectors and HPA targets)', () => {
-    expect(checkConsistency(objects)).toEqual([]);
+    expect(checkConsistency(objects, context)).toEqual([]);
+  });
+
+  test('every Secret secrets/ supplies is one a pod of the package uses', () => {
+    const used = new Set(
+      objects.flatMap((o) => (o.spec?.template?.spec?.volumes ?? []).filter((v: any) => v.secret).map((v: any) => `${o.metadata.namespace}/${v.secret.secretName}`)),
+    );
+    for (const s of context.suppliedSecrets ?? []) expect([s.name, used.has(`${s.namespace}/${s.name}`)]).toEqual([s.name, true]);
   });
 
   test('the mesh edge constructs are consistent on their own', () => {
@@ -123,6 +141,16 @@ describe('the checks catch broken packages', () => {
     const citadel = { ...deployment({ istio: 'citadel' }, { containers: [] }), metadata: { name: 'istio-citadel', namespace: ns } };
     expect(checkConfigReferences([deployment({ app: 'a' }, pod), citadel] as any)).toEqual([
       'Deployment/istio-system/d: volume d refers to ConfigMap cm, which is not in the package and not optional',
+    ]);
+  });
+
+  test('secrets: one supplied by secrets/ counts as present, in its own namespace only', () => {
+    const pod = { containers: [{ name: 'c', image: 'i' }], volumes: [{ name: 'a', secret: { secretName: 'istio.sa' } }] };
+    const objects = [deployment({ app: 'a' }, pod)] as any;
+    expect(checkConfigReferences(objects, { suppliedSecrets: [{ name: 'istio.sa', namespace: ns }] })).toEqual([]);
+    expect(checkConsistency(objects, { suppliedSecrets: [{ name: 'istio.sa', namespace: ns }] })).toEqual([]);
+    expect(checkConfigReferences(objects, { suppliedSecrets: [{ name: 'istio.sa', namespace: 'other' }] })).toEqual([
+      'Deployment/istio-system/d: volume a refers to Secret istio.sa, which is not in the package and not optional',
     ]);
   });
 });

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { component, ISTIO_NAMESPACE, servicePort } from '../../catalog/components';
 import { imageRef } from '../../catalog/release';
-import { ClusterRole, Deployment, PodDisruptionBudget, Service, ServiceAccount } from '../k8s';
-import { clusterRoleName } from './control-plane-proxy';
+import type { Deployment, Service, ServiceAccount } from '../k8s';
+import { MeshComponentParts } from './component';
 import type { MeshValues } from './values';
 
 export interface CitadelProps {
@@ -32,25 +32,14 @@ export class Citadel extends Construct {
     const v = props.values;
     if (v.platform !== 'onprem') throw new Error('Citadel: Citadel runs on-prem only; GKE uses Mesh CA through the node agent');
     const c = component('citadel');
-    const k8s = v.kubernetesVersion;
     const grpc = servicePort('citadel', 'grpc-citadel');
     const monitoring = servicePort('citadel', 'http-monitoring');
+    const parts = new MeshComponentParts(this, c, v.kubernetesVersion);
 
-    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
-      name: c.serviceAccount,
-      namespace: ISTIO_NAMESPACE,
-      labels: c.labels,
-      kubernetesVersion: k8s,
-    });
+    this.serviceAccount = parts.serviceAccount();
 
-    this.deployment = new Deployment(this, 'Deployment', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: k8s,
-      labels: c.labels,
-      selector: c.selector,
+    this.deployment = parts.deployment({
       replicas: 1,
-      serviceAccountName: c.serviceAccount,
       containers: [
         {
           name: 'citadel',
@@ -84,36 +73,18 @@ export class Citadel extends Construct {
       volumes: [{ name: 'cacerts', secret: { secretName: CACERTS_SECRET } }],
     });
 
-    this.service = new Service(this, 'Service', {
-      spec: c.service!,
-      namespace: ISTIO_NAMESPACE,
-      selector: c.selector,
-      labels: c.labels,
-      kubernetesVersion: k8s,
-    });
+    this.service = parts.service();
 
-    new ClusterRole(this, 'ClusterRole', {
-      name: clusterRoleName('istio-citadel'),
-      labels: c.labels,
-      rules: [
-        // the CA root certificate is published in the istio-security ConfigMap
-        { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'update'] },
-        // istio.<service account> secrets in every namespace
-        { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'watch', 'list', 'update', 'delete'] },
-        { apiGroups: [''], resources: ['serviceaccounts', 'services', 'namespaces'], verbs: ['get', 'watch', 'list'] },
-        { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
-      ],
-      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
-      kubernetesVersion: k8s,
-    });
+    parts.clusterRole([
+      // the CA root certificate is published in the istio-security ConfigMap
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'update'] },
+      // istio.<service account> secrets in every namespace
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'watch', 'list', 'update', 'delete'] },
+      { apiGroups: [''], resources: ['serviceaccounts', 'services', 'namespaces'], verbs: ['get', 'watch', 'list'] },
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+    ]);
 
-    new PodDisruptionBudget(this, 'Pdb', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: k8s,
-      labels: c.labels,
-      selector: c.selector,
-      minAvailable: 1,
-    });
+    // unlike the other control-plane budgets, Citadel's selects by the catalog selector only
+    parts.podDisruptionBudget({ selector: c.selector, minAvailable: 1 });
   }
 }

@@ -9,17 +9,22 @@ export interface IstioCrdsProps {
   readonly kubernetesVersion: string;
 }
 
+/** `spec.names`, the same in both apiextensions versions. */
+function crdNames(c: IstioCrdSpec) {
+  return {
+    kind: c.kind,
+    listKind: c.listKind ?? `${c.kind}List`,
+    plural: c.plural,
+    singular: c.singular,
+    categories: [...c.categories],
+    shortNames: c.shortNames ? [...c.shortNames] : undefined,
+  };
+}
+
 function v1beta1Spec(c: IstioCrdSpec) {
   return {
     group: c.group,
-    names: {
-      kind: c.kind,
-      listKind: c.listKind ?? `${c.kind}List`,
-      plural: c.plural,
-      singular: c.singular,
-      categories: [...c.categories],
-      shortNames: c.shortNames ? [...c.shortNames] : undefined,
-    },
+    names: crdNames(c),
     scope: c.scope,
     subresources: { status: {} },
     additionalPrinterColumns: c.printerColumns?.map((p) => ({ JSONPath: p.jsonPath, description: p.description, name: p.name, type: p.type })),
@@ -30,14 +35,7 @@ function v1beta1Spec(c: IstioCrdSpec) {
 function v1Spec(c: IstioCrdSpec) {
   return {
     group: c.group,
-    names: {
-      kind: c.kind,
-      listKind: c.listKind ?? `${c.kind}List`,
-      plural: c.plural,
-      singular: c.singular,
-      categories: [...c.categories],
-      shortNames: c.shortNames ? [...c.shortNames] : undefined,
-    },
+    names: crdNames(c),
     scope: c.scope,
     versions: c.versions.map((name, i) => ({
       name,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { component, ISTIO_NAMESPACE } from '../../catalog/components';
-import { Deployment, HorizontalPodAutoscaler, PodDisruptionBudget, Service, ServiceAccount } from '../k8s';
+import { component } from '../../catalog/components';
+import type { Deployment, Service, ServiceAccount } from '../k8s';
+import { MeshComponentParts } from './component';
 import { defaultSecretVolumes, gatewayProxyContainer, gatewayVolumes } from './gateway-proxy';
 import { GATEWAY_AUTOSCALE } from './ingress-gateway';
 import type { MeshValues } from './values';
@@ -24,52 +25,18 @@ export class EgressGateway extends Construct {
     super(scope, id);
     const v = props.values;
     const c = component('egressGateway');
-    const k8s = v.kubernetesVersion;
-    const labels = c.labels;
+    const parts = new MeshComponentParts(this, c, v.kubernetesVersion);
     const secretVolumes = defaultSecretVolumes('egress');
 
-    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
-      name: c.serviceAccount,
-      namespace: ISTIO_NAMESPACE,
-      labels,
-      kubernetesVersion: k8s,
-    });
+    this.serviceAccount = parts.serviceAccount();
 
-    this.deployment = new Deployment(this, 'Deployment', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: k8s,
-      labels,
-      selector: c.selector,
-      serviceAccountName: c.serviceAccount,
+    this.deployment = parts.deployment({
       containers: [gatewayProxyContainer({ values: v, component: c, secretVolumes })],
       volumes: gatewayVolumes(v, c, secretVolumes),
     });
 
-    this.service = new Service(this, 'Service', {
-      spec: c.service!,
-      namespace: ISTIO_NAMESPACE,
-      selector: c.selector,
-      labels,
-      kubernetesVersion: k8s,
-    });
-
-    new PodDisruptionBudget(this, 'Pdb', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: k8s,
-      labels,
-      selector: c.labels,
-      minAvailable: 1,
-    });
-
-    new HorizontalPodAutoscaler(this, 'Hpa', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: k8s,
-      labels,
-      target: { kind: 'Deployment', name: c.workloadName },
-      ...GATEWAY_AUTOSCALE,
-    });
+    this.service = parts.service();
+    parts.podDisruptionBudget({ minAvailable: 1 });
+    parts.horizontalPodAutoscaler(GATEWAY_AUTOSCALE);
   }
 }

@@ -4,8 +4,9 @@ import { stringifyYaml } from '../../util/yaml';
 import { apiVersionFor } from '../../catalog/api-versions';
 import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
 import { imageRef } from '../../catalog/release';
-import { ClusterRole, ConfigMap, Deployment, PodDisruptionBudget, Service, ServiceAccount } from '../k8s';
-import { clusterRoleName, controlPlaneProxy, controlPlaneProxyVolumes } from './control-plane-proxy';
+import { ConfigMap } from '../k8s';
+import { MeshComponentParts } from './component';
+import { controlPlaneProxy, controlPlaneProxyVolumes } from './control-plane-proxy';
 import { MESH_CONFIG_MAP } from './mesh-config';
 import type { MeshValues } from './values';
 
@@ -155,26 +156,21 @@ export class Galley extends Construct {
     const { values } = props;
     const c = COMPONENTS.galley;
     const v = values.kubernetesVersion;
+    const parts = new MeshComponentParts(this, c, v);
     const labels = c.labels;
     const istioGroups = ['authentication.istio.io', 'config.istio.io', 'networking.istio.io', 'rbac.istio.io', 'security.istio.io'];
 
-    new ServiceAccount(this, 'ServiceAccount', { name: c.serviceAccount, namespace: ISTIO_NAMESPACE, labels, kubernetesVersion: v });
-    new ClusterRole(this, 'ClusterRole', {
-      name: clusterRoleName('istio-galley'),
-      labels,
-      kubernetesVersion: v,
-      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
-      rules: [
-        { apiGroups: istioGroups, resources: ['*'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: istioGroups, resources: ['*/status'], verbs: ['update'] },
-        { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], verbs: ['*'] },
-        { apiGroups: ['extensions', 'apps'], resources: ['deployments'], resourceNames: [c.workloadName], verbs: ['get'] },
-        { apiGroups: [''], resources: ['pods', 'nodes', 'services', 'endpoints', 'namespaces'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['extensions'], resources: ['ingresses'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: [''], resources: ['namespaces/finalizers'], verbs: ['update'] },
-        { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
-      ],
-    });
+    parts.serviceAccount();
+    parts.clusterRole([
+      { apiGroups: istioGroups, resources: ['*'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: istioGroups, resources: ['*/status'], verbs: ['update'] },
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], verbs: ['*'] },
+      { apiGroups: ['extensions', 'apps'], resources: ['deployments'], resourceNames: [c.workloadName], verbs: ['get'] },
+      { apiGroups: [''], resources: ['pods', 'nodes', 'services', 'endpoints', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['extensions'], resources: ['ingresses'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['namespaces/finalizers'], verbs: ['update'] },
+      { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
+    ]);
 
     const webhook = galleyWebhookConfiguration(v);
     new ConfigMap(this, 'Configuration', {
@@ -195,14 +191,8 @@ export class Galley extends Construct {
       initialDelaySeconds: 5,
       periodSeconds: 5,
     });
-    new Deployment(this, 'Deployment', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: v,
-      labels,
-      selector: c.selector,
+    parts.deployment({
       replicas: 1,
-      serviceAccountName: c.serviceAccount,
       containers: [
         {
           name: 'galley',
@@ -252,8 +242,8 @@ export class Galley extends Construct {
       ],
     });
 
-    new Service(this, 'Service', { spec: c.service!, namespace: ISTIO_NAMESPACE, selector: c.selector, labels, kubernetesVersion: v });
-    new PodDisruptionBudget(this, 'Pdb', { name: c.workloadName, namespace: ISTIO_NAMESPACE, kubernetesVersion: v, labels, selector: labels });
+    parts.service();
+    parts.podDisruptionBudget();
     new ApiObject(this, 'Webhook', webhook as { apiVersion: string; kind: string });
   }
 }

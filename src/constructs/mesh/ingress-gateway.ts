@@ -1,15 +1,8 @@
 import { Construct } from 'constructs';
-import { component, ISTIO_NAMESPACE } from '../../catalog/components';
+import { component } from '../../catalog/components';
 import { imageRef } from '../../catalog/release';
-import {
-  Deployment,
-  HorizontalPodAutoscaler,
-  PodDisruptionBudget,
-  Role,
-  Service,
-  ServiceAccount,
-  type Container,
-} from '../k8s';
+import type { Container, Deployment, Service, ServiceAccount } from '../k8s';
+import { MeshComponentParts } from './component';
 import { defaultSecretVolumes, gatewayProxyContainer, gatewayVolumes } from './gateway-proxy';
 import type { MeshValues } from './values';
 
@@ -39,16 +32,10 @@ export class IngressGateway extends Construct {
     super(scope, id);
     const v = props.values;
     const c = component('ingressGateway');
-    const k8s = v.kubernetesVersion;
-    const labels = c.labels;
+    const parts = new MeshComponentParts(this, c, v.kubernetesVersion);
     const secretVolumes = defaultSecretVolumes('ingress');
 
-    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
-      name: c.serviceAccount,
-      namespace: ISTIO_NAMESPACE,
-      labels,
-      kubernetesVersion: k8s,
-    });
+    this.serviceAccount = parts.serviceAccount();
 
     const sds: Container = {
       name: 'ingress-sds',
@@ -69,53 +56,21 @@ export class IngressGateway extends Construct {
       extraVolumeMounts: [{ name: 'ingressgatewaysdsudspath', mountPath: GATEWAY_SDS_PATH }],
     });
 
-    this.deployment = new Deployment(this, 'Deployment', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: k8s,
-      labels,
-      selector: c.selector,
-      serviceAccountName: c.serviceAccount,
+    this.deployment = parts.deployment({
       containers: [sds, proxy],
       volumes: [{ name: 'ingressgatewaysdsudspath', emptyDir: {} }, ...gatewayVolumes(v, c, secretVolumes)],
     });
 
-    this.service = new Service(this, 'Service', {
-      spec: c.service!,
-      namespace: ISTIO_NAMESPACE,
-      selector: c.selector,
-      labels,
-      loadBalancerIP: v.ingress.loadBalancerIP,
-      nodePorts: v.ingress.nodePorts,
-      kubernetesVersion: k8s,
-    });
+    this.service = parts.service({ loadBalancerIP: v.ingress.loadBalancerIP, nodePorts: v.ingress.nodePorts });
 
     // Gateway SDS reads the TLS secrets Gateways name (credentialName) in istio-system.
-    new Role(this, 'SdsRole', {
+    parts.role('SdsRole', {
       name: `${c.workloadName}-sds`,
-      namespace: ISTIO_NAMESPACE,
-      labels: { release: labels.release },
+      labels: { release: c.labels.release },
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
-      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
-      kubernetesVersion: k8s,
     });
 
-    new PodDisruptionBudget(this, 'Pdb', {
-      name: 'ingressgateway',
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: k8s,
-      labels,
-      selector: c.labels,
-      minAvailable: 1,
-    });
-
-    new HorizontalPodAutoscaler(this, 'Hpa', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: k8s,
-      labels,
-      target: { kind: 'Deployment', name: c.workloadName },
-      ...GATEWAY_AUTOSCALE,
-    });
+    parts.podDisruptionBudget({ name: 'ingressgateway', minAvailable: 1 });
+    parts.horizontalPodAutoscaler(GATEWAY_AUTOSCALE);
   }
 }

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { component, ISTIO_NAMESPACE } from '../../catalog/components';
+import { component } from '../../catalog/components';
 import { imageRef } from '../../catalog/release';
-import { ClusterRole, DaemonSet, ServiceAccount, type EnvVar } from '../k8s';
+import type { DaemonSet, EnvVar, ServiceAccount } from '../k8s';
 import { PROXY } from '../../catalog/proxy';
-import { clusterRoleName } from './control-plane-proxy';
+import { MeshComponentParts } from './component';
 import type { MeshValues } from './values';
 
 export interface NodeAgentProps {
@@ -29,14 +29,9 @@ export class NodeAgent extends Construct {
     if (v.platform !== 'gke') throw new Error('NodeAgent: the node agent (Mesh CA) runs on GKE only; on-prem uses Citadel');
     if (!v.clusterUrl) throw new Error('NodeAgent: values.clusterUrl (GKE_CLUSTER_URL) is required');
     const c = component('nodeAgent');
-    const k8s = v.kubernetesVersion;
+    const parts = new MeshComponentParts(this, c, v.kubernetesVersion);
 
-    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
-      name: c.serviceAccount,
-      namespace: ISTIO_NAMESPACE,
-      labels: c.labels,
-      kubernetesVersion: k8s,
-    });
+    this.serviceAccount = parts.serviceAccount();
 
     const env: EnvVar[] = [
       { name: 'CA_ADDR', value: MESH_CA.address },
@@ -49,13 +44,7 @@ export class NodeAgent extends Construct {
       { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
     ];
 
-    this.daemonSet = new DaemonSet(this, 'DaemonSet', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: k8s,
-      labels: c.labels,
-      selector: c.selector,
-      serviceAccountName: c.serviceAccount,
+    this.daemonSet = parts.daemonSet({
       containers: [
         {
           name: 'nodeagent',
@@ -68,12 +57,6 @@ export class NodeAgent extends Construct {
       volumes: [{ name: 'sdsudspath', hostPath: { path: PROXY.sdsUdsDir } }],
     });
 
-    new ClusterRole(this, 'ClusterRole', {
-      name: clusterRoleName('istio-nodeagent'),
-      labels: c.labels,
-      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
-      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
-      kubernetesVersion: k8s,
-    });
+    parts.clusterRole([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]);
   }
 }

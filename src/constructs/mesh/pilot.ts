@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
+import { COMPONENTS } from '../../catalog/components';
 import { PROXY } from '../../catalog/proxy';
 import { imageRef } from '../../catalog/release';
-import { ClusterRole, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget, Service, ServiceAccount } from '../k8s';
-import { clusterRoleName, controlPlaneProxy, controlPlaneProxyVolumes, fieldEnv } from './control-plane-proxy';
+import { MeshComponentParts } from './component';
+import { controlPlaneProxy, controlPlaneProxyVolumes, fieldEnv } from './control-plane-proxy';
 import { MESH_CONFIG_MAP } from './mesh-config';
 import type { MeshValues } from './values';
 
@@ -25,41 +25,29 @@ export class Pilot extends Construct {
     const { values } = props;
     const c = COMPONENTS.pilot;
     const v = values.kubernetesVersion;
-    const labels = c.labels;
+    const parts = new MeshComponentParts(this, c, v);
     const autoscale = props.autoscale ?? { min: 1, max: 5, cpuTargetAverageUtilization: 80 };
 
-    new ServiceAccount(this, 'ServiceAccount', { name: c.serviceAccount, namespace: ISTIO_NAMESPACE, labels, kubernetesVersion: v });
-    new ClusterRole(this, 'ClusterRole', {
-      name: clusterRoleName('istio-pilot'),
-      labels,
-      kubernetesVersion: v,
-      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
-      rules: [
-        { apiGroups: ['config.istio.io'], resources: ['*'], verbs: ['*'] },
-        { apiGroups: ['rbac.istio.io'], resources: ['*'], verbs: ['get', 'watch', 'list'] },
-        { apiGroups: ['security.istio.io'], resources: ['*'], verbs: ['get', 'watch', 'list'] },
-        { apiGroups: ['networking.istio.io'], resources: ['*'], verbs: ['*'] },
-        { apiGroups: ['authentication.istio.io'], resources: ['*'], verbs: ['*'] },
-        { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['*'] },
-        { apiGroups: ['extensions'], resources: ['ingresses', 'ingresses/status'], verbs: ['*'] },
-        { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'list', 'watch', 'update'] },
-        { apiGroups: [''], resources: ['endpoints', 'pods', 'services', 'namespaces', 'nodes'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'watch', 'list', 'update', 'delete'] },
-        {
-          apiGroups: ['certificates.k8s.io'],
-          resources: ['certificatesigningrequests', 'certificatesigningrequests/approval', 'certificatesigningrequests/status'],
-          verbs: ['update', 'create', 'get', 'delete'],
-        },
-      ],
-    });
+    parts.serviceAccount();
+    parts.clusterRole([
+      { apiGroups: ['config.istio.io'], resources: ['*'], verbs: ['*'] },
+      { apiGroups: ['rbac.istio.io'], resources: ['*'], verbs: ['get', 'watch', 'list'] },
+      { apiGroups: ['security.istio.io'], resources: ['*'], verbs: ['get', 'watch', 'list'] },
+      { apiGroups: ['networking.istio.io'], resources: ['*'], verbs: ['*'] },
+      { apiGroups: ['authentication.istio.io'], resources: ['*'], verbs: ['*'] },
+      { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['*'] },
+      { apiGroups: ['extensions'], resources: ['ingresses', 'ingresses/status'], verbs: ['*'] },
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'list', 'watch', 'update'] },
+      { apiGroups: [''], resources: ['endpoints', 'pods', 'services', 'namespaces', 'nodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'watch', 'list', 'update', 'delete'] },
+      {
+        apiGroups: ['certificates.k8s.io'],
+        resources: ['certificatesigningrequests', 'certificatesigningrequests/approval', 'certificatesigningrequests/status'],
+        verbs: ['update', 'create', 'get', 'delete'],
+      },
+    ]);
 
-    const deployment = new Deployment(this, 'Deployment', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: v,
-      labels,
-      selector: c.selector,
-      serviceAccountName: c.serviceAccount,
+    parts.deployment({
       antiAffinity: { mode: 'preferred' },
       containers: [
         {
@@ -103,14 +91,9 @@ export class Pilot extends Construct {
       volumes: [{ name: 'config-volume', configMap: { name: MESH_CONFIG_MAP } }, ...controlPlaneProxyVolumes(values, c.serviceAccount)],
     });
 
-    new Service(this, 'Service', { spec: c.service!, namespace: ISTIO_NAMESPACE, selector: c.selector, labels, kubernetesVersion: v });
-    new PodDisruptionBudget(this, 'Pdb', { name: c.workloadName, namespace: ISTIO_NAMESPACE, kubernetesVersion: v, labels, selector: labels });
-    new HorizontalPodAutoscaler(this, 'Hpa', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: v,
-      labels,
-      target: { kind: 'Deployment', name: deployment.name },
+    parts.service();
+    parts.podDisruptionBudget();
+    parts.horizontalPodAutoscaler({
       minReplicas: autoscale.min,
       maxReplicas: autoscale.max,
       cpuTargetAverageUtilization: autoscale.cpuTargetAverageUtilization,

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { stringifyYaml } from '../../util/yaml';
 import { component, ISTIO_NAMESPACE, PROMSD_IMAGES, servicePort } from '../../catalog/components';
-import { ClusterRole, ConfigMap, Deployment, Service, ServiceAccount, type Container } from '../k8s';
+import { ConfigMap, type Container, type Deployment, type Service, type ServiceAccount } from '../k8s';
 import { PROXY } from '../../catalog/proxy';
-import { clusterRoleName } from './control-plane-proxy';
+import { MeshComponentParts } from './component';
 import type { MeshValues } from './values';
 
 export interface PromsdProps {
@@ -89,15 +89,10 @@ export class Promsd extends Construct {
     super(scope, id);
     const v = props.values;
     const c = component('promsd');
-    const k8s = v.kubernetesVersion;
     const web = c.service!.ports[0];
+    const parts = new MeshComponentParts(this, c, v.kubernetesVersion);
 
-    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
-      name: c.serviceAccount,
-      namespace: ISTIO_NAMESPACE,
-      labels: c.labels,
-      kubernetesVersion: k8s,
-    });
+    this.serviceAccount = parts.serviceAccount();
 
     this.configMap = new ConfigMap(this, 'Config', {
       name: c.workloadName,
@@ -143,14 +138,8 @@ export class Promsd extends Construct {
       });
     }
 
-    this.deployment = new Deployment(this, 'Deployment', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: k8s,
-      labels: c.labels,
-      selector: c.selector,
+    this.deployment = parts.deployment({
       replicas: 1,
-      serviceAccountName: c.serviceAccount,
       containers,
       volumes: [
         { name: 'config-volume', configMap: { name: this.configMap.name } },
@@ -158,21 +147,9 @@ export class Promsd extends Construct {
       ],
     });
 
-    this.service = new Service(this, 'Service', {
-      spec: c.service!,
-      namespace: ISTIO_NAMESPACE,
-      selector: c.selector,
-      labels: c.labels,
-      kubernetesVersion: k8s,
-    });
+    this.service = parts.service();
 
     // Prometheus' Kubernetes service discovery (endpoints and pods, cluster-wide).
-    new ClusterRole(this, 'ClusterRole', {
-      name: clusterRoleName('promsd'),
-      labels: c.labels,
-      rules: [{ apiGroups: [''], resources: ['nodes', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }],
-      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
-      kubernetesVersion: k8s,
-    });
+    parts.clusterRole([{ apiGroups: [''], resources: ['nodes', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }]);
   }
 }

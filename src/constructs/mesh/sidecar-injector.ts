@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { apiVersionFor } from '../../catalog/api-versions';
 import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
 import { imageRef } from '../../catalog/release';
-import { ClusterRole, Deployment, PodDisruptionBudget, Service, ServiceAccount } from '../k8s';
-import { clusterRoleName } from './control-plane-proxy';
+import { INJECTOR_CERTS_SECRET_NAME } from '../security/webhook-cert-secret';
+import { MeshComponentParts } from './component';
 import { INJECTOR_CONFIG_MAP, MESH_CONFIG_MAP } from './mesh-config';
 import type { MeshValues } from './values';
 
@@ -55,33 +55,21 @@ export class SidecarInjector extends Construct {
     const { values } = props;
     const c = COMPONENTS.sidecarInjector;
     const v = values.kubernetesVersion;
-    const labels = c.labels;
+    const parts = new MeshComponentParts(this, c, v);
 
-    new ServiceAccount(this, 'ServiceAccount', { name: c.serviceAccount, namespace: ISTIO_NAMESPACE, labels, kubernetesVersion: v });
-    new ClusterRole(this, 'ClusterRole', {
-      name: clusterRoleName('istio-sidecar-injector'),
-      labels,
-      kubernetesVersion: v,
-      serviceAccounts: [{ name: c.serviceAccount, namespace: ISTIO_NAMESPACE }],
-      rules: [
-        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['get', 'list', 'watch', 'patch'] },
-      ],
-    });
+    parts.serviceAccount();
+    parts.clusterRole([
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['get', 'list', 'watch', 'patch'] },
+    ]);
 
     const probe = {
       exec: { command: ['/usr/local/bin/sidecar-injector', 'probe', '--probe-path=/health', '--interval=4s'] },
       initialDelaySeconds: 4,
       periodSeconds: 4,
     };
-    new Deployment(this, 'Deployment', {
-      name: c.workloadName,
-      namespace: ISTIO_NAMESPACE,
-      kubernetesVersion: v,
-      labels,
-      selector: c.selector,
+    parts.deployment({
       replicas: 1,
-      serviceAccountName: c.serviceAccount,
       containers: [
         {
           name: 'sidecar-injector-webhook',
@@ -108,7 +96,8 @@ export class SidecarInjector extends Construct {
       ],
       volumes: [
         { name: 'config-volume', configMap: { name: MESH_CONFIG_MAP } },
-        { name: 'certs', secret: { secretName: `istio.${c.serviceAccount}` } },
+        // Citadel's istio.<service account> Secret on-prem; rendered by asmpkg into secrets/ on GKE.
+        { name: 'certs', secret: { secretName: INJECTOR_CERTS_SECRET_NAME } },
         {
           name: 'inject-config',
           configMap: {
@@ -122,8 +111,8 @@ export class SidecarInjector extends Construct {
       ],
     });
 
-    new Service(this, 'Service', { spec: c.service!, namespace: ISTIO_NAMESPACE, selector: c.selector, labels, kubernetesVersion: v });
-    new PodDisruptionBudget(this, 'Pdb', { name: c.workloadName, namespace: ISTIO_NAMESPACE, kubernetesVersion: v, labels, selector: labels });
+    parts.service();
+    parts.podDisruptionBudget();
     new ApiObject(this, 'Webhook', injectorWebhookConfiguration(v) as { apiVersion: string; kind: string });
   }
 }

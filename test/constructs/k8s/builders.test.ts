@@ -150,6 +150,24 @@ describe('Service', () => {
 });
 
 describe('PodDisruptionBudget / HorizontalPodAutoscaler', () => {
+  /** The HPA of Deployment x, 1..5 replicas at 80% CPU, on Kubernetes `v`. */
+  const renderHpa = (v: string) =>
+    find(
+      render(
+        (c) =>
+          new HorizontalPodAutoscaler(c, 'h', {
+            name: 'x',
+            namespace: 'n',
+            kubernetesVersion: v,
+            target: { kind: 'Deployment', name: 'x' },
+            minReplicas: 1,
+            maxReplicas: 5,
+            cpuTargetAverageUtilization: 80,
+          }),
+      ),
+      'HorizontalPodAutoscaler',
+    );
+
   test.each([
     ['1.13', 'policy/v1beta1'],
     ['1.15', 'policy/v1beta1'],
@@ -161,21 +179,7 @@ describe('PodDisruptionBudget / HorizontalPodAutoscaler', () => {
   });
 
   test('HPA v2beta1 on 1.13-1.15', () => {
-    const hpa = find(
-      render(
-        (c) =>
-          new HorizontalPodAutoscaler(c, 'h', {
-            name: 'x',
-            namespace: 'n',
-            kubernetesVersion: '1.14',
-            target: { kind: 'Deployment', name: 'x' },
-            minReplicas: 1,
-            maxReplicas: 5,
-            cpuTargetAverageUtilization: 80,
-          }),
-      ),
-      'HorizontalPodAutoscaler',
-    );
+    const hpa = renderHpa('1.14');
     expect(hpa.apiVersion).toBe('autoscaling/v2beta1');
     expect(hpa.spec).toEqual({
       minReplicas: 1,
@@ -186,21 +190,7 @@ describe('PodDisruptionBudget / HorizontalPodAutoscaler', () => {
   });
 
   test('HPA autoscaling/v2 metric shape from 1.23', () => {
-    const hpa = find(
-      render(
-        (c) =>
-          new HorizontalPodAutoscaler(c, 'h', {
-            name: 'x',
-            namespace: 'n',
-            kubernetesVersion: '1.23',
-            target: { kind: 'Deployment', name: 'x' },
-            minReplicas: 1,
-            maxReplicas: 5,
-            cpuTargetAverageUtilization: 80,
-          }),
-      ),
-      'HorizontalPodAutoscaler',
-    );
+    const hpa = renderHpa('1.23');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec.metrics[0].resource).toEqual({ name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } });
   });

@@ -1,0 +1,125 @@
+import * as path from 'node:path';
+import {
+  CaFilesError,
+  CA_FILE_NAMES,
+  clusterSecretFiles,
+  INJECTOR_CERTS_DIR,
+  loadOrCreateCa,
+  loadOrCreateInjectorCerts,
+  readCaDir,
+  SECRETS_DIR,
+  SECRETS_RENDERED_APART,
+  validateCaFiles,
+} from '../certs';
+import type { CaFiles, ClusterSecrets, InjectorCerts } from '../certs';
+import type { ClusterSpec } from '../config/model';
+import { meshValuesFor } from '../profiles/mesh-values';
+import { IndexInput, sha256 } from '../render/index-file';
+import { renderCluster } from '../render/render-cluster';
+import type { RenderedFile } from '../render/types';
+import { CliError } from './io';
+
+/**
+ * One cluster's share of a synth: its key material and its package, in memory. Runs on
+ * the main thread or on a worker (render-worker.ts), so it takes only plain data.
+ */
+export interface JobContext {
+  readonly outDir: string;
+  readonly cwd: string;
+  readonly regenerateCa: boolean;
+}
+
+export interface ClusterResult {
+  /** The package's files, paths relative to the cluster's directory, sorted. */
+  readonly files: RenderedFile[];
+  /** Files outside OUT the package depends on (a user's CA), for the index. */
+  readonly inputs: IndexInput[];
+}
+
+/** What the main thread hands a worker, and what a worker sends back per cluster. */
+export interface WorkerInput {
+  readonly jobs: readonly { readonly spec: ClusterSpec; readonly index: number }[];
+  readonly context: JobContext;
+}
+export type WorkerMessage = { readonly index: number; readonly result: ClusterResult } | { readonly error: { readonly message: string; readonly exitCode?: number } };
+
+export async function renderClusterJob(spec: ClusterSpec, index: number, context: JobContext): Promise<ClusterResult> {
+  const inputs: IndexInput[] = [];
+  const secrets = await clusterSecrets(spec, index, context, inputs);
+  const files = [...renderCluster(spec), ...clusterSecretFiles(secrets)];
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, inputs };
+}
+
+/**
+ * The key material a cluster's package keeps in secrets/, as SECRETS_RENDERED_APART
+ * lists it for the cluster's platform: the CA on-prem (no Citadel-less injector there:
+ * Citadel issues its certificate), the sidecar injector's serving certificate on GKE.
+ */
+async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext, inputs: IndexInput[]): Promise<ClusterSecrets> {
+  const sets = SECRETS_RENDERED_APART[meshValuesFor(spec).platform].map((s) => s.set);
+  const [ca, sidecarInjector] = await Promise.all([
+    sets.includes('ca') ? clusterCa(spec, index, req, inputs) : undefined,
+    sets.includes('sidecarInjector') ? clusterInjectorCerts(spec, req) : undefined,
+  ]);
+  return { ...(ca ? { ca } : {}), ...(sidecarInjector ? { sidecarInjector } : {}) };
+}
+
+/**
+ * The sidecar injector's serving certificate of a GKE cluster: generated once, kept in
+ * OUT/<cluster>/secrets/sidecar-injector/ and reused; new with --regenerate-ca.
+ */
+async function clusterInjectorCerts(spec: ClusterSpec, req: JobContext): Promise<InjectorCerts> {
+  try {
+    const { certs } = await loadOrCreateInjectorCerts(
+      path.join(req.outDir, spec.name, SECRETS_DIR, INJECTOR_CERTS_DIR),
+      { cluster: spec.name, organization: spec.certificates.organization },
+      { regenerate: req.regenerateCa },
+    );
+    return certs;
+  } catch (e) {
+    throw refusal(e);
+  }
+}
+
+/** A CaFilesError as the CLI's exit-2 refusal, one line per problem; anything else as is. */
+function refusal(e: unknown): unknown {
+  if (!(e instanceof CaFilesError)) return e;
+  return new CliError(
+    e.problems.map((p) => `asmpkg: ${path.join(e.dir, p.file)}: ${p.reason} (fix or remove it, or pass --regenerate-ca)`).join('\n'),
+    2,
+  );
+}
+
+/** The CA of an on-prem cluster: the user's (checked), or one generated once and kept. */
+async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, inputs: IndexInput[]): Promise<CaFiles> {
+  const field = `clusters[${index}].certificates.dir`;
+  const userDir = spec.certificates.dir;
+  if (userDir) {
+    const dir = path.resolve(req.cwd, userDir);
+    const { files, problems: readProblems } = await readCaDir(dir);
+    const problems = [...readProblems, ...(await validateCaFiles(files))];
+    if (problems.length > 0) {
+      throw new CliError(problems.map((p) => `asmpkg: ${field}: ${path.join(userDir, p.file)}: ${p.reason}`).join('\n'), 2);
+    }
+    for (const name of CA_FILE_NAMES) inputs.push({ path: path.relative(req.cwd, path.join(dir, name)), sha256: sha256(files[name]!) });
+    return files as CaFiles;
+  }
+  try {
+    const { ca } = await loadOrCreateCa(
+      path.join(req.outDir, spec.name, SECRETS_DIR),
+      {
+        algorithm: spec.certificates.algorithm,
+        organization: spec.certificates.organization,
+        cluster: spec.name,
+        rootValidityDays: spec.certificates.rootValidityDays,
+        caValidityDays: spec.certificates.validityDays,
+      },
+      { regenerate: req.regenerateCa },
+    );
+    return ca;
+  } catch (e) {
+    throw refusal(e);
+  }
+}
+
