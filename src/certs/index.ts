@@ -16,7 +16,6 @@ export {
   loadOrCreateInjectorCerts,
   injectorDnsNames,
   DEFAULT_INJECTOR_CERT_VALIDITY_DAYS,
-  DEFAULT_INJECTOR_ROOT_VALIDITY_DAYS,
 } from './webhook';
 export type { GenerateInjectorCertsOptions, ResolvedInjectorCerts } from './webhook';
 export {

@@ -3,13 +3,23 @@
  * Mesh CA issues workload certificates through the node agent, and nothing creates the
  * `istio.istio-sidecar-injector-service-account` Secret the injector mounts).
  *
- * asmpkg makes a small self-signed CA and a serving certificate for the injector's
- * Service, once per cluster, keeps them in the package's `secrets/sidecar-injector/`
- * and reuses them on later renders, as it does for the on-prem CA. The CA's private key
- * is discarded once it has signed: nothing else is ever issued under it, and a new set
- * replaces the whole set. With `--reconcileWebhookConfig=true` the injector patches
- * `root-cert.pem` into its MutatingWebhookConfiguration's caBundle itself, and watches
- * the mounted files, so replacing the Secret needs no other step.
+ * asmpkg makes ONE self-signed serving certificate for the injector's Service, once per
+ * cluster, keeps it in the package's `secrets/sidecar-injector/` and reuses it on later
+ * renders, as it does for the on-prem CA. `root-cert.pem` and `cert-chain.pem` both hold
+ * that certificate and `key.pem` its key. With `--reconcileWebhookConfig=true` the
+ * injector patches `root-cert.pem` into its MutatingWebhookConfiguration's caBundle
+ * itself, and watches the mounted files, so replacing the Secret needs no other step.
+ *
+ * Why no CA: a CA whose key is discarded after signing one certificate adds nothing a
+ * verifier can use, and each certificate costs about 4 ms to make with @peculiar/x509,
+ * which matters when a fleet's GKE clusters are rendered together. The consumer accepts
+ * the self-signed form: the API server (Go crypto/x509) verifies the webhook's
+ * certificate against caBundle, and `Certificate.Verify` accepts a leaf that is itself
+ * in the roots pool as a chain of one, without requiring CA:TRUE; OpenSSL (Node) trusts
+ * a self-signed certificate present in its trust store the same way.
+ *
+ * Validation still accepts the CA-issued form (root-cert.pem a self-signed CA that
+ * issued cert-chain.pem), which earlier asmpkg versions and other tools write.
  */
 import { COMPONENTS, ISTIO_NAMESPACE, serviceHost } from '../catalog/components';
 import { InputError, Problem } from '../config/problems';
@@ -26,6 +36,7 @@ import {
   reportMissing,
   sameCertificate,
   selfSigned,
+  signedBy,
   single,
 } from './checks';
 import { MAX_NAME_LENGTH, MAX_VALIDITY_DAYS, pemFile, randomSerial, validDays, validityWindow, validName } from './generate';
@@ -33,8 +44,6 @@ import { loadOrCreate, PemSet, readExisting } from './store';
 import { FileProblem, INJECTOR_CERT_FILE_NAMES, InjectorCertFileName, InjectorCerts } from './types';
 import { webcrypto, x509 } from './x509';
 
-/** Lifetime of the webhook CA. */
-export const DEFAULT_INJECTOR_ROOT_VALIDITY_DAYS = 3650;
 /**
  * Lifetime of the serving certificate. Long, because nothing in the cluster renews it
  * (with Citadel gone there is no rotation) and an expired one stops every pod creation
@@ -46,13 +55,11 @@ const DEFAULT_ORGANIZATION = 'asmpkg';
 
 /** Options for {@link generateInjectorCerts}. */
 export interface GenerateInjectorCertsOptions {
-  /** Cluster the set is for, written as the locality (`L=`) of both subjects. */
+  /** Cluster the set is for, written as the locality (`L=`) of the subject. */
   readonly cluster: string;
-  /** Organization (`O=`) of both subjects. @default 'asmpkg' */
+  /** Organization (`O=`) of the subject. @default 'asmpkg' */
   readonly organization?: string;
-  /** Lifetime of the CA in days. @default 3650 */
-  readonly rootValidityDays?: number;
-  /** Lifetime of the serving certificate in days; at most the CA's. @default 1825 */
+  /** Lifetime of the serving certificate in days. @default 1825 */
   readonly validityDays?: number;
   /** The current time; injectable so tests get fixed validity periods. @default new Date() */
   readonly now?: Date;
@@ -85,26 +92,22 @@ export function generateInjectorCertsOptionProblems(options: GenerateInjectorCer
     const value = field === 'organization' ? options.organization ?? DEFAULT_ORGANIZATION : options.cluster;
     if (!validName(value)) problems.push({ path: [field], value, message: `must be 1 to ${MAX_NAME_LENGTH} printable characters` });
   }
-  const rootDays = options.rootValidityDays ?? DEFAULT_INJECTOR_ROOT_VALIDITY_DAYS;
   const days = options.validityDays ?? DEFAULT_INJECTOR_CERT_VALIDITY_DAYS;
-  for (const [field, value] of [['rootValidityDays', rootDays], ['validityDays', days]] as const) {
-    if (!validDays(value)) problems.push({ path: [field], value, message: `must be a whole number of days from 1 to ${MAX_VALIDITY_DAYS}` });
-  }
-  if (validDays(rootDays) && validDays(days) && days > rootDays) {
-    problems.push({ path: ['validityDays'], value: days, message: `must not exceed the CA's lifetime (${rootDays} days)` });
-  }
+  if (!validDays(days)) problems.push({ path: ['validityDays'], value: days, message: `must be a whole number of days from 1 to ${MAX_VALIDITY_DAYS}` });
   if (options.now !== undefined && Number.isNaN(options.now.getTime())) problems.push({ path: ['now'], message: 'must be a valid date' });
   return problems;
 }
 
 /**
- * A new webhook CA (ECDSA P-256, self-signed) and a serving certificate for the
- * injector's Service signed by it, as the three files of the injector's Secret:
- * `root-cert.pem` (the CA: the webhook's caBundle), `cert-chain.pem` (the serving
- * certificate; the CA signed it directly, so the chain is that one certificate, as
- * Citadel writes it) and `key.pem` (its PKCS#8 key). Throws InputError on bad options.
- * ECDSA P-256 throughout: one set per GKE cluster of a fleet, and P-256 keys cost
- * next to nothing to make.
+ * A new self-signed serving certificate for the injector's Service (ECDSA P-256), as the
+ * three files of the injector's Secret: `root-cert.pem` (the webhook's caBundle) and
+ * `cert-chain.pem` (what the injector serves) both hold the certificate, `key.pem` its
+ * PKCS#8 key. Subject `O=<organization>, L=<cluster>, CN=<service>.<namespace>.svc`;
+ * subjectAltNames {@link injectorDnsNames}; basicConstraints CA:FALSE and keyUsage
+ * digitalSignature (both critical: it signs TLS handshakes, never certificates);
+ * extendedKeyUsage serverAuth; a subjectKeyIdentifier (no authorityKeyIdentifier: it
+ * would only repeat it). One certificate, not a CA plus a certificate it signs: see
+ * the module comment. Throws InputError on bad options.
  */
 export async function generateInjectorCerts(options: GenerateInjectorCertsOptions): Promise<InjectorCerts> {
   const problems = generateInjectorCertsOptionProblems(options);
@@ -112,66 +115,49 @@ export async function generateInjectorCerts(options: GenerateInjectorCertsOption
 
   const { start, end } = validityWindow(options.now ?? new Date());
   const organization = options.organization ?? DEFAULT_ORGANIZATION;
-  const subject = (cn: string): { [attr: string]: string[] }[] => [{ O: [organization] }, { L: [options.cluster] }, { CN: [cn] }];
-  const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
-  const signingAlgorithm = { name: 'ECDSA', hash: 'SHA-256' };
-  const [rootKeys, leafKeys] = (await Promise.all([
-    webcrypto.subtle.generateKey(algorithm, false, ['sign', 'verify']),
-    // Extractable: its private key becomes key.pem.
-    webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']),
-  ])) as webcrypto.CryptoKeyPair[];
-
-  const root = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    name: subject('istio-sidecar-injector webhook CA'),
-    notBefore: start,
-    notAfter: end(options.rootValidityDays ?? DEFAULT_INJECTOR_ROOT_VALIDITY_DAYS),
-    signingAlgorithm,
-    keys: rootKeys,
-    extensions: [
-      // CA:TRUE, pathLen 0: it signs the one serving certificate and never another CA.
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
-    ],
-  });
-
   const dnsNames = injectorDnsNames();
-  const leaf = await x509.X509CertificateGenerator.create({
+  // Extractable: its private key becomes key.pem.
+  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
-    subject: subject(dnsNames[0]),
-    issuer: root.subjectName,
+    name: [{ O: [organization] }, { L: [options.cluster] }, { CN: [dnsNames[0]] }],
     notBefore: start,
     notAfter: end(options.validityDays ?? DEFAULT_INJECTOR_CERT_VALIDITY_DAYS),
-    signingAlgorithm,
-    publicKey: leafKeys.publicKey,
-    signingKey: rootKeys.privateKey,
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    keys,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       // ECDSA keys sign the TLS handshake; keyEncipherment is for RSA key transport only.
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
-      await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
 
-  const key = await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey);
+  const pem = pemFile(cert.toString('pem'));
+  const key = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
   return {
-    'root-cert.pem': pemFile(root.toString('pem')),
-    'cert-chain.pem': pemFile(leaf.toString('pem')),
+    'root-cert.pem': pem,
+    'cert-chain.pem': pem,
     'key.pem': pemFile(x509.PemConverter.encode(key, 'PRIVATE KEY')),
   };
 }
 
 /**
  * Every reason a set cannot serve the injector's webhook, or an empty list when it
- * can: the files are there and parse; root-cert.pem is a self-signed CA; cert-chain.pem
- * starts with the serving certificate, each certificate is followed by its issuer and
- * the last one is, or was issued by, root-cert.pem; the serving certificate is for TLS
- * servers, names the Service the API server calls, and matches key.pem; and every
- * certificate is valid at `now`. Works on contents in memory; safe-to-print reasons.
+ * can. Two shapes are accepted:
+ * - self-signed (what {@link generateInjectorCerts} writes): root-cert.pem is the first
+ *   certificate of cert-chain.pem, and that certificate is self-signed (its signature
+ *   verifies with its own key);
+ * - CA-issued (earlier asmpkg versions, other tools): root-cert.pem is a self-signed CA;
+ *   each certificate of cert-chain.pem is followed by its issuer and the last one is,
+ *   or was issued by, root-cert.pem.
+ * Either way the files are there and parse, the serving certificate (the first of
+ * cert-chain.pem) is not a CA, is for TLS servers, names the Service the API server
+ * calls and matches key.pem, and every certificate is valid at `now`. Works on
+ * contents in memory; safe-to-print reasons.
  */
 export async function validateInjectorCerts(
   files: Partial<Record<InjectorCertFileName, string>>,
@@ -187,13 +173,16 @@ export async function validateInjectorCerts(
   const root = single('root-cert.pem', parseCertificates('root-cert.pem', files['root-cert.pem'], report), report);
   const chain = parseCertificates('cert-chain.pem', files['cert-chain.pem'], report);
   const key = parsePrivateKey('key.pem', files['key.pem'], report, 'the sidecar injector');
+  const leaf = chain?.[0];
+  // The self-signed shape: the caBundle is the serving certificate itself.
+  const rootIsLeaf = Boolean(root && leaf && sameCertificate(root, leaf));
 
+  let rootSelfSigned = false;
   if (root) {
-    if (!(await selfSigned(root))) report('root-cert.pem', `is not self-signed (subject "${root.subject}", issuer "${root.issuer}")`);
-    checkIsCa('root-cert.pem', root, false, report);
+    rootSelfSigned = await selfSigned(root);
+    if (!rootSelfSigned) report('root-cert.pem', `is not self-signed (subject "${root.subject}", issuer "${root.issuer}")`);
   }
 
-  const leaf = chain?.[0];
   if (chain && leaf) {
     checkServing(leaf, report);
     if (key && !publicKeyMatches(key, leaf)) report('key.pem', 'does not match the public key of the first certificate of cert-chain.pem');
@@ -206,16 +195,36 @@ export async function validateInjectorCerts(
         );
       }
     }
-    const last = chain[chain.length - 1];
-    if (root && !sameCertificate(last, root)) {
-      const reason = await issuanceProblem(root, last);
-      if (reason) report('cert-chain.pem', `is not issued by root-cert.pem: certificate ${chain.length} ("${last.subject}"): ${reason}`);
+  }
+
+  if (root && !rootIsLeaf) {
+    if (root.getExtension(x509.BasicConstraintsExtension)?.ca) {
+      // The CA-issued shape.
+      checkIsCa('root-cert.pem', root, false, report);
+      const last = chain?.[chain.length - 1];
+      if (last && !sameCertificate(last, root)) {
+        const reason = await issuanceProblem(root, last);
+        if (reason) report('cert-chain.pem', `is not issued by root-cert.pem: certificate ${chain!.length} ("${last.subject}"): ${reason}`);
+      }
+    } else if (leaf) {
+      // Not a CA, so it can only be the serving certificate of a self-signed set, and it
+      // is not. A damaged signature on either side already says why; otherwise say so.
+      const leafDamaged = leaf.issuer === leaf.subject && !(await signedBy(leaf, leaf));
+      if (leafDamaged) report('cert-chain.pem', `the serving certificate ("${leaf.subject}") names itself as its issuer, but its signature does not verify with its own public key`);
+      const sameKey = Buffer.from(root.publicKey.rawData).equals(Buffer.from(leaf.publicKey.rawData));
+      if (!(sameKey && (leafDamaged || !rootSelfSigned))) {
+        report(
+          'root-cert.pem',
+          `is neither a CA certificate (basicConstraints CA:TRUE is missing, "${root.subject}") nor the serving certificate, the first certificate of cert-chain.pem ("${leaf.subject}"), as in a self-signed set`,
+        );
+      }
     }
   }
 
   checkValidity<InjectorCertFileName>(
     [
-      ['root-cert.pem', root && [root]],
+      // In the self-signed shape both files hold one certificate: report it once.
+      ['root-cert.pem', root && !rootIsLeaf ? [root] : undefined],
       ['cert-chain.pem', chain],
     ],
     now,

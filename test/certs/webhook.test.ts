@@ -1,8 +1,9 @@
 /**
- * The sidecar injector's webhook serving certificate (GKE, no Citadel): generated with
- * @peculiar/x509, checked here independently with Node's (OpenSSL's) X509Certificate
- * and a real TLS handshake the way the API server makes it; validated, kept and reused
- * like the on-prem CA.
+ * The sidecar injector's webhook serving certificate (GKE, no Citadel): one self-signed
+ * certificate generated with @peculiar/x509 (root-cert.pem is cert-chain.pem), checked
+ * here independently with Node's (OpenSSL's) X509Certificate and a real TLS handshake
+ * the way the API server makes it; validated (that shape and the CA-issued one earlier
+ * versions wrote), kept and reused like the on-prem CA.
  */
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { InputError } from '../../src/config/problems';
-import { BACKDATE_MS } from '../../src/certs/generate';
+import { BACKDATE_MS, validityWindow } from '../../src/certs/generate';
 import { INJECTOR_CERTS_DIR, injectorSecretFiles, SECRETS_DIR, SECRETS_RENDERED_APART } from '../../src/certs/secret-files';
 import { CaFilesError } from '../../src/certs/store';
 import { INJECTOR_CERT_FILE_NAMES, InjectorCerts } from '../../src/certs/types';
@@ -58,12 +59,10 @@ function keyIdOf(cert: X509Certificate): string {
 }
 
 let certs: InjectorCerts;
-let root: X509Certificate;
 let leaf: X509Certificate;
 
 beforeAll(async () => {
   certs = await generateInjectorCerts(OPTIONS);
-  root = new X509Certificate(certs['root-cert.pem']);
   leaf = new X509Certificate(certs['cert-chain.pem']);
 });
 
@@ -72,74 +71,67 @@ describe('generateInjectorCerts', () => {
     expect(injectorDnsNames()).toEqual(SANS);
   });
 
-  it('writes a self-signed ECDSA P-256 CA', () => {
-    expect(root.ca).toBe(true);
-    expect(root.issuer).toBe(root.subject);
-    expect(root.subject).toBe('O=asmpkg\nL=asm-gke\nCN=istio-sidecar-injector webhook CA');
-    expect(root.verify(root.publicKey)).toBe(true);
-    expect(root.publicKey.asymmetricKeyType).toBe('ec');
-    expect(root.publicKey.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
+  it('writes one certificate: root-cert.pem (the caBundle) is cert-chain.pem, a self-signed ECDSA P-256 certificate', async () => {
+    const other = await generateInjectorCerts(OPTIONS);
+    expect(certs['root-cert.pem']).toBe(certs['cert-chain.pem']);
+    expect(nodeCerts(certs['cert-chain.pem'])).toHaveLength(1);
+    expect(leaf.subject).toBe(`O=asmpkg\nL=asm-gke\nCN=${SANS[0]}`);
+    expect(leaf.issuer).toBe(leaf.subject);
+    expect(leaf.verify(leaf.publicKey)).toBe(true);
+    expect(leaf.verify(new X509Certificate(other['cert-chain.pem']).publicKey)).toBe(false);
+    expect(leaf.publicKey.asymmetricKeyType).toBe('ec');
+    expect(leaf.publicKey.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
   });
 
-  it('writes a serving certificate for the Service, issued and signed by the CA, whose key is key.pem', () => {
-    expect(nodeCerts(certs['cert-chain.pem'])).toHaveLength(1);
+  it('is a serving certificate for the Service, not a CA, whose key is key.pem', async () => {
     expect(leaf.ca).toBe(false);
-    expect(leaf.subject).toBe(`O=asmpkg\nL=asm-gke\nCN=${SANS[0]}`);
     expect(leaf.subjectAltName).toBe(SANS.map((n) => `DNS:${n}`).join(', '));
-    expect(leaf.issuer).toBe(root.subject);
-    expect(leaf.checkIssued(root)).toBe(true);
-    expect(leaf.verify(root.publicKey)).toBe(true);
-    expect(leaf.verify(leaf.publicKey)).toBe(false);
     for (const name of SANS) expect([name, leaf.checkHost(name)]).toEqual([name, name]);
     expect(leaf.checkHost('istio-pilot.istio-system.svc')).toBeUndefined();
     const key = createPrivateKey(certs['key.pem']);
     expect(leaf.checkPrivateKey(key)).toBe(true);
-    expect(root.checkPrivateKey(key)).toBe(false);
+    expect(new X509Certificate((await generateInjectorCerts(OPTIONS))['cert-chain.pem']).checkPrivateKey(key)).toBe(false);
     expect(key.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
     expect(certs['key.pem']).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
     expect(leaf.publicKey.export({ type: 'spki', format: 'der' })).toEqual(createPublicKey(key).export({ type: 'spki', format: 'der' }));
   });
 
-  it('holds no CA key: only the serving key is key material', () => {
+  it('holds no key but the serving key', () => {
     for (const file of INJECTOR_CERT_FILE_NAMES) {
       expect([file, /PRIVATE KEY/.test(certs[file])]).toEqual([file, file === 'key.pem']);
     }
   });
 
-  it('sets serverAuth, the key usages of a CA and of an ECDSA server, and SKI/AKI', () => {
+  it('sets CA:FALSE and digitalSignature (critical), serverAuth and the SKI, and nothing else', () => {
     // Node exposes the extended key usage; the rest is read with @peculiar/x509 and
-    // the key identifiers are recomputed from Node's view of the keys.
+    // the key identifier is recomputed from Node's view of the key.
     expect(leaf.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']);
-    const p = { root: new x509.X509Certificate(certs['root-cert.pem']), leaf: new x509.X509Certificate(certs['cert-chain.pem']) };
-    const usage = (c: x509.X509Certificate) => c.getExtension(x509.KeyUsagesExtension)!;
-    expect([usage(p.root).usages, usage(p.root).critical]).toEqual([x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true]);
-    expect([usage(p.leaf).usages, usage(p.leaf).critical]).toEqual([x509.KeyUsageFlags.digitalSignature, true]);
-    expect(p.root.getExtension(x509.BasicConstraintsExtension)).toMatchObject({ ca: true, pathLength: 0, critical: true });
-    expect(p.leaf.getExtension(x509.BasicConstraintsExtension)).toMatchObject({ ca: false, critical: true });
-    const rootSki = p.root.getExtension(x509.SubjectKeyIdentifierExtension)!.keyId;
-    expect(rootSki).toBe(keyIdOf(root));
-    expect(p.leaf.getExtension(x509.SubjectKeyIdentifierExtension)!.keyId).toBe(keyIdOf(leaf));
-    expect(p.leaf.getExtension(x509.AuthorityKeyIdentifierExtension)!.keyId).toBe(rootSki);
+    const p = new x509.X509Certificate(certs['cert-chain.pem']);
+    const usage = p.getExtension(x509.KeyUsagesExtension)!;
+    expect([usage.usages, usage.critical]).toEqual([x509.KeyUsageFlags.digitalSignature, true]);
+    expect(p.getExtension(x509.BasicConstraintsExtension)).toMatchObject({ ca: false, critical: true });
+    expect(p.getExtension(x509.ExtendedKeyUsageExtension)!.usages).toEqual([x509.ExtendedKeyUsage.serverAuth]);
+    expect(p.getExtension(x509.SubjectKeyIdentifierExtension)!.keyId).toBe(keyIdOf(leaf));
+    // Self-signed: an authorityKeyIdentifier would only repeat the SKI.
+    expect(p.extensions.map((e) => e.type)).toEqual(['2.5.29.19', '2.5.29.15', '2.5.29.37', '2.5.29.17', '2.5.29.14']);
   });
 
-  it('uses the clock it is given: backdated start, CA 10 years, serving certificate 5 years', () => {
-    const start = new Date(NOW_S - BACKDATE_MS);
-    expect(new Date(root.validFrom)).toEqual(start);
-    expect(new Date(leaf.validFrom)).toEqual(start);
-    expect(new Date(root.validTo)).toEqual(new Date(NOW_S + 3650 * DAY));
+  it('uses the clock it is given: backdated start, 5 years, or the lifetime asked for', async () => {
+    expect(new Date(leaf.validFrom)).toEqual(new Date(NOW_S - BACKDATE_MS));
     expect(new Date(leaf.validTo)).toEqual(new Date(NOW_S + 1825 * DAY));
+    const short = new X509Certificate((await generateInjectorCerts({ ...OPTIONS, validityDays: 30 }))['cert-chain.pem']);
+    expect(new Date(short.validTo)).toEqual(new Date(NOW_S + 30 * DAY));
   });
 
   it('writes dates from 2050 on as GeneralizedTime, which both parsers and the validation read back', async () => {
     const late = new Date('2045-06-01T00:00:00Z');
     const set = await generateInjectorCerts({ cluster: 'asm-gke', now: late });
-    expect(new Date(new X509Certificate(set['root-cert.pem']).validTo)).toEqual(new Date(late.getTime() + 3650 * DAY));
-    expect(new x509.X509Certificate(set['root-cert.pem']).notAfter).toEqual(new Date(late.getTime() + 3650 * DAY));
+    expect(new Date(new X509Certificate(set['cert-chain.pem']).validTo)).toEqual(new Date(late.getTime() + 1825 * DAY));
+    expect(new x509.X509Certificate(set['cert-chain.pem']).notAfter).toEqual(new Date(late.getTime() + 1825 * DAY));
     expect(await validateInjectorCerts(set, { now: late })).toEqual([]);
   });
 
-  it('uses positive 16-byte serials, and a new key pair every time', async () => {
-    expect(root.serialNumber).toMatch(/^[4-7][0-9A-F]{31}$/);
+  it('uses a positive 16-byte serial, and a new key pair every time', async () => {
     expect(leaf.serialNumber).toMatch(/^[4-7][0-9A-F]{31}$/);
     const other = await generateInjectorCerts(OPTIONS);
     for (const file of INJECTOR_CERT_FILE_NAMES) expect(other[file]).not.toBe(certs[file]);
@@ -171,27 +163,33 @@ describe('generateInjectorCerts', () => {
 
   it('refuses unusable options with InputError', async () => {
     await expect(generateInjectorCerts({ cluster: '' })).rejects.toBeInstanceOf(InputError);
-    await expect(generateInjectorCerts({ cluster: 'c', rootValidityDays: 10, validityDays: 20 })).rejects.toThrow(/validityDays.*must not exceed the CA's lifetime \(10 days\)/);
+    await expect(generateInjectorCerts({ cluster: 'c', organization: 'x'.repeat(65) })).rejects.toThrow(/organization/);
+    await expect(generateInjectorCerts({ cluster: 'c', validityDays: 36501 })).rejects.toThrow(/validityDays.*from 1 to 36500/);
     await expect(generateInjectorCerts({ cluster: 'c', validityDays: 0.5 })).rejects.toThrow(/validityDays/);
     await expect(generateInjectorCerts({ cluster: 'c', now: new Date(NaN) })).rejects.toThrow(/now/);
   });
 });
 
-/** A serving certificate built by hand, signed by `issuer`, to break one rule at a time. */
+type CertRules = { dns?: string[]; usages?: string[]; ca?: boolean };
+
+/**
+ * A serving certificate built by hand, to break one rule at a time: signed by `issuer`,
+ * or self-signed (its own issuer, signed with its own key) when there is none.
+ */
 async function servingCert(
-  issuer: { cert: x509.X509Certificate; key: webcrypto.CryptoKey },
+  issuer: { cert: x509.X509Certificate; key: webcrypto.CryptoKey } | undefined,
   keys: webcrypto.CryptoKeyPair,
-  { dns = SANS, usages = [x509.ExtendedKeyUsage.serverAuth as string], ca = false } = {},
+  { dns = SANS, usages = [x509.ExtendedKeyUsage.serverAuth as string], ca = false }: CertRules = {},
 ): Promise<string> {
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: '0102',
     subject: 'CN=hand-made',
-    issuer: issuer.cert.subjectName,
+    issuer: issuer ? issuer.cert.subjectName : 'CN=hand-made',
     notBefore: new Date(NOW.getTime() - DAY),
     notAfter: new Date(NOW.getTime() + DAY),
     signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
     publicKey: keys.publicKey,
-    signingKey: issuer.key,
+    signingKey: issuer ? issuer.key : keys.privateKey,
     extensions: [
       new x509.BasicConstraintsExtension(ca, undefined, true),
       new x509.ExtendedKeyUsageExtension(usages, false),
@@ -201,8 +199,15 @@ async function servingCert(
   return cert.toString('pem') + '\n';
 }
 
-/** A set under a hand-made CA (the generated CA's key is discarded), with a serving certificate made by {@link servingCert}. */
-async function handMadeSet(opts: Parameters<typeof servingCert>[2] = {}): Promise<InjectorCerts> {
+/** A self-signed set with a serving certificate made by {@link servingCert}: root-cert.pem is cert-chain.pem. */
+async function selfSignedSet(rules: CertRules = {}): Promise<InjectorCerts> {
+  const keys = await keyPair();
+  const cert = await servingCert(undefined, keys, rules);
+  return { 'root-cert.pem': cert, 'cert-chain.pem': cert, 'key.pem': await keyPem(keys) };
+}
+
+/** A set under a hand-made CA, with a serving certificate made by {@link servingCert}. */
+async function handMadeSet(rules: CertRules = {}): Promise<InjectorCerts> {
   const caKeys = await keyPair();
   const caCert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
@@ -216,9 +221,53 @@ async function handMadeSet(opts: Parameters<typeof servingCert>[2] = {}): Promis
   const leafKeys = await keyPair();
   return {
     'root-cert.pem': caCert.toString('pem') + '\n',
-    'cert-chain.pem': await servingCert({ cert: caCert, key: caKeys.privateKey }, leafKeys, opts),
+    'cert-chain.pem': await servingCert({ cert: caCert, key: caKeys.privateKey }, leafKeys, rules),
     'key.pem': await keyPem(leafKeys),
   };
+}
+
+/**
+ * A set of the CA-issued shape earlier asmpkg versions generated: a self-signed webhook
+ * CA (10 years, pathLen 0, keyCertSign|cRLSign) and a serving certificate it signed
+ * (5 years, with AKI), its key discarded. The old generator's logic, inline.
+ */
+async function caIssuedSet(now: Date): Promise<InjectorCerts> {
+  const { start, end } = validityWindow(now);
+  const subject = (cn: string): { [attr: string]: string[] }[] => [{ O: ['asmpkg'] }, { L: ['asm-gke'] }, { CN: [cn] }];
+  const signingAlgorithm = { name: 'ECDSA', hash: 'SHA-256' };
+  const [rootKeys, leafKeys] = await Promise.all([keyPair(), keyPair()]);
+  const caCert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '4a01',
+    name: subject('istio-sidecar-injector webhook CA'),
+    notBefore: start,
+    notAfter: end(3650),
+    signingAlgorithm,
+    keys: rootKeys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
+    ],
+  });
+  const leafCert = await x509.X509CertificateGenerator.create({
+    serialNumber: '4a02',
+    subject: subject(SANS[0]),
+    issuer: caCert.subjectName,
+    notBefore: start,
+    notAfter: end(1825),
+    signingAlgorithm,
+    publicKey: leafKeys.publicKey,
+    signingKey: rootKeys.privateKey,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(SANS.map((value) => ({ type: 'dns' as const, value }))),
+      await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
+    ],
+  });
+  return { 'root-cert.pem': caCert.toString('pem') + '\n', 'cert-chain.pem': leafCert.toString('pem') + '\n', 'key.pem': await keyPem(leafKeys) };
 }
 
 /** A PEM certificate with one byte of its signature changed. */
@@ -230,10 +279,36 @@ function tamperSignature(pem: string): string {
 
 describe('validateInjectorCerts', () => {
   const reasons = async (files: Partial<InjectorCerts>, now = NOW) => (await validateInjectorCerts(files, { now })).map((p) => `${p.file}: ${p.reason}`);
+  const SERVING = `O=asmpkg, L=asm-gke, CN=${SANS[0]}`;
 
-  it('accepts a generated set, and a hand-made one that follows the rules', async () => {
+  it('accepts a generated set, and hand-made ones of either shape that follow the rules', async () => {
     expect(await validateInjectorCerts(certs, { now: NOW })).toEqual([]);
+    expect(await reasons(await selfSignedSet())).toEqual([]);
     expect(await reasons(await handMadeSet())).toEqual([]);
+  });
+
+  it('still accepts a CA-issued set as earlier versions generated it, with or without the root at the end of the chain', async () => {
+    const old = await caIssuedSet(NOW);
+    expect(new X509Certificate(old['cert-chain.pem']).checkIssued(new X509Certificate(old['root-cert.pem']))).toBe(true);
+    expect(await reasons(old)).toEqual([]);
+    expect(await reasons({ ...old, 'cert-chain.pem': old['cert-chain.pem'] + old['root-cert.pem'] })).toEqual([]);
+    // ... and still holds it to the CA-issued rules.
+    expect(await reasons({ ...old, 'cert-chain.pem': old['root-cert.pem'] + old['cert-chain.pem'] })).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^cert-chain\.pem: starts with a CA certificate/)]),
+    );
+    expect(await reasons({ ...old, 'root-cert.pem': (await caIssuedSet(NOW))['root-cert.pem'] })).toEqual([
+      expect.stringMatching(/^cert-chain\.pem: is not issued by root-cert\.pem: .*its signature does not verify/),
+    ]);
+    expect(await reasons({ ...old, 'cert-chain.pem': tamperSignature(old['cert-chain.pem']) })).toEqual([
+      expect.stringMatching(/^cert-chain\.pem: is not issued by root-cert\.pem: .*its signature does not verify/),
+    ]);
+    expect(await reasons({ ...old, 'root-cert.pem': tamperSignature(old['root-cert.pem']) })).toEqual([
+      expect.stringMatching(/^root-cert\.pem: is not self-signed/),
+    ]);
+    expect(await reasons(old, new Date(NOW_S + 3651 * DAY))).toEqual([
+      expect.stringMatching(/^root-cert\.pem: certificate .* expired at 2040-/),
+      expect.stringMatching(/^cert-chain\.pem: certificate .* expired at 2035-/),
+    ]);
   });
 
   it('reports missing files', async () => {
@@ -247,42 +322,48 @@ describe('validateInjectorCerts', () => {
     ]);
   });
 
-  it('refuses a serving certificate the root did not issue, or whose signature was tampered with', async () => {
+  it('refuses a self-signed certificate whose signature was tampered with, or a root-cert.pem that is another certificate', async () => {
+    const tampered = tamperSignature(certs['cert-chain.pem']);
+    expect(await reasons({ ...certs, 'cert-chain.pem': tampered })).toEqual([
+      `cert-chain.pem: the serving certificate ("${SERVING}") names itself as its issuer, but its signature does not verify with its own public key`,
+    ]);
+    expect(await reasons({ ...certs, 'root-cert.pem': tampered })).toEqual([`root-cert.pem: is not self-signed (subject "${SERVING}", issuer "${SERVING}")`]);
+    expect(await reasons({ ...certs, 'root-cert.pem': tampered, 'cert-chain.pem': tampered })).toEqual([
+      `root-cert.pem: is not self-signed (subject "${SERVING}", issuer "${SERVING}")`,
+    ]);
     const other = await generateInjectorCerts(OPTIONS);
     expect(await reasons({ ...certs, 'root-cert.pem': other['root-cert.pem'] })).toEqual([
-      expect.stringMatching(/^cert-chain\.pem: is not issued by root-cert\.pem: .*its signature does not verify/),
+      `root-cert.pem: is neither a CA certificate (basicConstraints CA:TRUE is missing, "${SERVING}") nor the serving certificate, the first certificate of cert-chain.pem ("${SERVING}"), as in a self-signed set`,
     ]);
-    expect(await reasons({ ...certs, 'cert-chain.pem': tamperSignature(certs['cert-chain.pem']) })).toEqual([
-      expect.stringMatching(/^cert-chain\.pem: is not issued by root-cert\.pem: .*its signature does not verify/),
-    ]);
-    expect(await reasons({ ...certs, 'root-cert.pem': tamperSignature(certs['root-cert.pem']) })).toEqual([
-      expect.stringMatching(/^root-cert\.pem: is not self-signed/),
+    // A self-signed serving certificate as the root of a CA-issued chain is no CA either.
+    expect(await reasons({ ...(await handMadeSet()), 'root-cert.pem': certs['root-cert.pem'] })).toEqual([
+      `root-cert.pem: is neither a CA certificate (basicConstraints CA:TRUE is missing, "${SERVING}") nor the serving certificate, the first certificate of cert-chain.pem ("CN=hand-made"), as in a self-signed set`,
     ]);
   });
 
-  it('refuses an expired or not yet valid set', async () => {
+  it('refuses an expired or not yet valid set, reporting the one certificate once', async () => {
     const later = new Date(NOW_S + 1826 * DAY);
-    expect(await reasons(certs, later)).toEqual([expect.stringMatching(/^cert-chain\.pem: certificate "O=asmpkg, L=asm-gke, CN=istio-sidecar-injector\.istio-system\.svc" expired at 2035-/)]);
-    expect(await reasons(certs, new Date(NOW_S + 3651 * DAY))).toEqual([
-      expect.stringMatching(/^root-cert\.pem: certificate .* expired at 2040-/),
-      expect.stringMatching(/^cert-chain\.pem: certificate .* expired at 2035-/),
-    ]);
+    expect(await reasons(certs, later)).toEqual([`cert-chain.pem: certificate "${SERVING}" expired at ${new Date(NOW_S + 1825 * DAY).toISOString()}`]);
     expect(await reasons(certs, new Date(NOW_S - 2 * BACKDATE_MS))).toEqual([
-      expect.stringMatching(/^root-cert\.pem: .* is not valid before 2030-03-04T04:06:07/),
       expect.stringMatching(/^cert-chain\.pem: .* is not valid before 2030-03-04T04:06:07/),
     ]);
   });
 
-  it('refuses a serving certificate for other names, not for TLS servers, or that is a CA', async () => {
-    expect(await reasons(await handMadeSet({ dns: ['istio-sidecar-injector.istio-system.svc.cluster.local', 'istio-sidecar-injector'] }))).toEqual([
-      'cert-chain.pem: the serving certificate is not for istio-sidecar-injector.istio-system.svc, the name the API server calls the webhook by (its DNS names: istio-sidecar-injector.istio-system.svc.cluster.local, istio-sidecar-injector)',
-    ]);
-    expect(await reasons(await handMadeSet({ usages: [x509.ExtendedKeyUsage.clientAuth] }))).toEqual([
-      'cert-chain.pem: extendedKeyUsage of the serving certificate does not include serverAuth',
-    ]);
-    expect(await reasons(await handMadeSet({ ca: true }))).toEqual([
-      'cert-chain.pem: starts with a CA certificate ("CN=hand-made"); it must start with the serving certificate',
-    ]);
+  describe.each([
+    ['self-signed', selfSignedSet],
+    ['CA-issued', handMadeSet],
+  ])('a %s set', (_shape, makeSet) => {
+    it('is refused when the serving certificate is for other names, not for TLS servers, or a CA', async () => {
+      expect(await reasons(await makeSet({ dns: ['istio-sidecar-injector.istio-system.svc.cluster.local', 'istio-sidecar-injector'] }))).toEqual([
+        'cert-chain.pem: the serving certificate is not for istio-sidecar-injector.istio-system.svc, the name the API server calls the webhook by (its DNS names: istio-sidecar-injector.istio-system.svc.cluster.local, istio-sidecar-injector)',
+      ]);
+      expect(await reasons(await makeSet({ usages: [x509.ExtendedKeyUsage.clientAuth] }))).toEqual([
+        'cert-chain.pem: extendedKeyUsage of the serving certificate does not include serverAuth',
+      ]);
+      expect(await reasons(await makeSet({ ca: true }))).toEqual([
+        'cert-chain.pem: starts with a CA certificate ("CN=hand-made"); it must start with the serving certificate',
+      ]);
+    });
   });
 
   it('refuses PEM that is not what the file should hold, without quoting it', async () => {
@@ -293,13 +374,6 @@ describe('validateInjectorCerts', () => {
       'key.pem: is not PEM: it holds no -----BEGIN PRIVATE KEY----- block',
     ]);
     expect(problems.join('\n')).not.toMatch(/BEGIN PRIVATE KEY-----\n/);
-  });
-
-  it('accepts a chain that ends with the root, and refuses one out of order', async () => {
-    expect(await reasons({ ...certs, 'cert-chain.pem': certs['cert-chain.pem'] + certs['root-cert.pem'] })).toEqual([]);
-    expect(await reasons({ ...certs, 'cert-chain.pem': certs['root-cert.pem'] + certs['cert-chain.pem'] })).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^cert-chain\.pem: starts with a CA certificate/)]),
-    );
   });
 });
 
