@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { configJsonSchema } from '../../src/config/json-schema';
 
@@ -14,7 +15,9 @@ describe('the published JSON Schema', () => {
   });
 
   test('accepts the example config and rejects a misspelt field and a wrong type', () => {
-    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(committed));
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(committed));
     const example = parse(readFileSync(path.join(ROOT, 'examples/asmpkg.yaml'), 'utf8'));
     expect(validate(example)).toBe(true);
     const typo = structuredClone(example);
