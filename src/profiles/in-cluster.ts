@@ -67,7 +67,7 @@ export function addInClusterFiles(app: App, values: MeshValues, extras: InCluste
   };
 
   new IstioCrds(file(IN_CLUSTER_FILES.crds, HEADERS.crds), 'crds', { kubernetesVersion: values.kubernetesVersion });
-  new IstioNamespace(file(IN_CLUSTER_FILES.namespace), 'namespace', { values });
+  new IstioNamespace(file(IN_CLUSTER_FILES.namespace), 'namespace');
 
   const config = file(IN_CLUSTER_FILES.meshConfig);
   new MeshConfig(config, 'mesh-config', { values });

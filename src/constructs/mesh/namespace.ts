@@ -1,27 +1,17 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { apiVersionFor } from '../../catalog/api-versions';
+import { Namespace } from 'cdk8s-plus-27';
 import { ISTIO_NAMESPACE } from '../../catalog/components';
-import type { MeshValues } from './values';
-
-export interface IstioNamespaceProps {
-  readonly values: MeshValues;
-}
-
 /**
  * The `istio-system` namespace. Labelled `istio-injection: disabled` so the injector
- * never injects the control plane.
+ * never injects the control plane. cdk8s-plus-27's Namespace renders only `v1` fields
+ * every supported cluster (1.13 on) knows, so it is used here; workloads are not built
+ * with cdk8s-plus-27 because it emits fields 1.13 rejects.
  */
 export class IstioNamespace extends Construct {
   readonly name = ISTIO_NAMESPACE;
 
-  constructor(scope: Construct, id: string, props: IstioNamespaceProps) {
+  constructor(scope: Construct, id: string) {
     super(scope, id);
-    const labels: Record<string, string> = { 'istio-injection': 'disabled' };
-    new ApiObject(this, 'Resource', {
-      apiVersion: apiVersionFor('Namespace', props.values.kubernetesVersion),
-      kind: 'Namespace',
-      metadata: { name: ISTIO_NAMESPACE, labels },
-    });
+    new Namespace(this, 'Resource', { metadata: { name: ISTIO_NAMESPACE, labels: { 'istio-injection': 'disabled' } } });
   }
 }

@@ -1,5 +1,5 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ClusterRole, ClusterRoleBinding, User } from 'cdk8s-plus-27';
 
 export interface ClusterAdminBindingProps {
   /** Email of the user who installs the mesh. */
@@ -13,12 +13,12 @@ export interface ClusterAdminBindingProps {
 export class ClusterAdminBinding extends Construct {
   constructor(scope: Construct, id: string, props: ClusterAdminBindingProps) {
     super(scope, id);
-    new ApiObject(this, 'binding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
+    // cdk8s-plus-27's RBAC renders rbac.authorization.k8s.io/v1, which every supported
+    // cluster (1.13 on) serves.
+    const binding = new ClusterRoleBinding(this, 'binding', {
       metadata: { name: 'cluster-admin-binding' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: props.user }],
+      role: ClusterRole.fromClusterRoleName(this, 'cluster-admin', 'cluster-admin'),
     });
+    binding.addSubjects(User.fromName(this, 'user', props.user));
   }
 }
