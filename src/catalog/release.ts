@@ -26,6 +26,8 @@ export interface Release {
   readonly images: ReleaseImages;
   /** Where the release's istioctl is downloaded from (Linux). */
   readonly istioctlArchive: string;
+  /** Istio's trust domain when none is configured (on-prem; GKE uses the workload pool). */
+  readonly defaultTrustDomain: string;
   /** IstioControlPlane `spec.profile` per platform. */
   readonly controlPlaneProfiles: { readonly gke: string; readonly onprem: string };
 }
@@ -45,6 +47,7 @@ export const ASM_1_4_6: Release = {
     citadel: 'citadel',
   },
   istioctlArchive: 'https://storage.googleapis.com/gke-release/asm/istio-1.4.6-asm.0-linux.tar.gz',
+  defaultTrustDomain: 'cluster.local',
   controlPlaneProfiles: { gke: 'asm', onprem: 'asm-onprem' },
 };
 

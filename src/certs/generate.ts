@@ -22,8 +22,8 @@ export interface GenerateCaOptions {
   readonly now?: Date;
 }
 
-export const DEFAULT_ROOT_VALIDITY_DAYS = 3650;
-export const DEFAULT_CA_VALIDITY_DAYS = 1825;
+export { DEFAULT_CA_ALGORITHM, DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ORGANIZATION, DEFAULT_ROOT_VALIDITY_DAYS } from './types';
+import { DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ROOT_VALIDITY_DAYS } from './types';
 
 /**
  * Certificates start this long before `now` so that a node whose clock runs a little

@@ -3,7 +3,14 @@
  * sidecar injector's webhook serving certificate (GKE): generate, validate, keep stable.
  */
 export * from './types';
-export { generateCa, generateCaOptionProblems, DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ROOT_VALIDITY_DAYS } from './generate';
+export {
+  generateCa,
+  generateCaOptionProblems,
+  DEFAULT_CA_ALGORITHM,
+  DEFAULT_CA_VALIDITY_DAYS,
+  DEFAULT_ORGANIZATION,
+  DEFAULT_ROOT_VALIDITY_DAYS,
+} from './generate';
 export type { GenerateCaOptions } from './generate';
 export { validateCaFiles } from './validate';
 export type { ValidateCaOptions } from './validate';

@@ -1,3 +1,4 @@
+import { PACKAGE_DIRS } from '../render/layout';
 import { App, Chart } from 'cdk8s';
 import { ISTIO_NAMESPACE } from '../catalog/components';
 import type { MeshValues } from '../constructs/mesh/values';
@@ -8,7 +9,7 @@ import { stringifyYaml } from '../util/yaml';
 import { CA_FILE_NAMES, CA_KEY_FILE, CaFiles, INJECTOR_CERT_FILE_NAMES, INJECTOR_KEY_FILE, InjectorCerts } from './types';
 
 /** Directory of a cluster's package that holds key material; never committed. */
-export const SECRETS_DIR = 'secrets';
+export const SECRETS_DIR = PACKAGE_DIRS.secrets;
 
 /** Directory below {@link SECRETS_DIR} that keeps the sidecar injector's certificate files. */
 export const INJECTOR_CERTS_DIR = 'sidecar-injector';

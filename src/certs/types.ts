@@ -46,3 +46,11 @@ export type InjectorCerts = Readonly<Record<InjectorCertFileName, string>>;
 
 /** The one file of the injector's set whose content is a private key. */
 export const INJECTOR_KEY_FILE: InjectorCertFileName = 'key.pem';
+
+/** Lifetimes of a generated root and intermediate CA, in days. */
+export const DEFAULT_ROOT_VALIDITY_DAYS = 3650;
+export const DEFAULT_CA_VALIDITY_DAYS = 1825;
+/** Key algorithm of a generated CA: RSA, which every Citadel and client of 1.4 handles. */
+export const DEFAULT_CA_ALGORITHM: CaAlgorithm = 'rsa-4096';
+/** Organization (`O=`) of generated certificates. */
+export const DEFAULT_ORGANIZATION = 'asmpkg';

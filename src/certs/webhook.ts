@@ -39,7 +39,7 @@ import {
   signedBy,
   single,
 } from './checks';
-import { MAX_NAME_LENGTH, MAX_VALIDITY_DAYS, pemFile, randomSerial, validDays, validityWindow, validName } from './generate';
+import { DEFAULT_ORGANIZATION, MAX_NAME_LENGTH, MAX_VALIDITY_DAYS, pemFile, randomSerial, validDays, validityWindow, validName } from './generate';
 import { loadOrCreate, PemSet, readExisting } from './store';
 import { FileProblem, INJECTOR_CERT_FILE_NAMES, InjectorCertFileName, InjectorCerts } from './types';
 import { webcrypto, x509 } from './x509';
@@ -51,7 +51,6 @@ import { webcrypto, x509 } from './x509';
  */
 export const DEFAULT_INJECTOR_CERT_VALIDITY_DAYS = 1825;
 
-const DEFAULT_ORGANIZATION = 'asmpkg';
 
 /** Options for {@link generateInjectorCerts}. */
 export interface GenerateInjectorCertsOptions {

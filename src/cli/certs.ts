@@ -11,7 +11,9 @@ import {
   CA_FILE_NAMES,
   CA_KEY_FILE,
   CaAlgorithm,
+  DEFAULT_CA_ALGORITHM,
   DEFAULT_CA_VALIDITY_DAYS,
+  DEFAULT_ORGANIZATION,
   DEFAULT_ROOT_VALIDITY_DAYS,
   generateCa,
   generateCaOptionProblems,
@@ -41,8 +43,6 @@ export interface CertsOptions {
   sidecarInjector?: boolean;
 }
 
-const DEFAULT_ALGORITHM: CaAlgorithm = 'rsa-4096';
-const DEFAULT_ORG = 'asmpkg';
 
 /** Generation option -> the command-line option users type, for messages. */
 const OPTION_NAMES: Readonly<Record<string, string>> = {
@@ -65,9 +65,9 @@ export function registerCerts(program: Command, io: CliIO): void {
         'cert-chain.pem (intermediate then root).',
     )
     .option('--out <dir>', 'directory to write the files into, created if needed (required)')
-    .option('--algorithm <name>', `key algorithm: ${CA_ALGORITHMS.join(' or ')}`, DEFAULT_ALGORITHM)
+    .option('--algorithm <name>', `key algorithm: ${CA_ALGORITHMS.join(' or ')}`, DEFAULT_CA_ALGORITHM)
     .option('--cluster <name>', 'cluster name written into the certificate subjects (L=) (default: the name of DIR)')
-    .option('--org <name>', 'organization written into the certificate subjects (O=)', DEFAULT_ORG)
+    .option('--org <name>', 'organization written into the certificate subjects (O=)', DEFAULT_ORGANIZATION)
     .option('--root-days <n>', 'root certificate lifetime in days', String(DEFAULT_ROOT_VALIDITY_DAYS))
     .option('--ca-days <n>', 'intermediate certificate lifetime in days', String(DEFAULT_CA_VALIDITY_DAYS))
     .option('--force', 'replace CA files that already exist in DIR')
@@ -154,8 +154,8 @@ function parseOptions(options: CertsOptions, cwd: string): ParsedOptions {
   const rootValidityDays = parseDays('--root-days', options.rootDays ?? String(DEFAULT_ROOT_VALIDITY_DAYS), lines);
   const caValidityDays = parseDays('--ca-days', options.caDays ?? String(DEFAULT_CA_VALIDITY_DAYS), lines);
   const generateOptions: GenerateCaOptions = {
-    algorithm: (options.algorithm ?? DEFAULT_ALGORITHM) as CaAlgorithm,
-    organization: options.org ?? DEFAULT_ORG,
+    algorithm: (options.algorithm ?? DEFAULT_CA_ALGORITHM) as CaAlgorithm,
+    organization: options.org ?? DEFAULT_ORGANIZATION,
     cluster: options.cluster ?? basename(out),
     rootValidityDays,
     caValidityDays,

@@ -25,7 +25,8 @@ import { CliError } from './io';
  */
 export interface JobContext {
   readonly outDir: string;
-  readonly cwd: string;
+  /** Directory of the config file: relative paths in the config (certificates.dir) start there. */
+  readonly configDir: string;
   readonly regenerateCa: boolean;
 }
 
@@ -53,8 +54,9 @@ export async function renderClusterJob(spec: ClusterSpec, index: number, context
 
 /**
  * The key material a cluster's package keeps in secrets/, as SECRETS_RENDERED_APART
- * lists it for the cluster's platform: the CA on-prem (no Citadel-less injector there:
- * Citadel issues its certificate), the sidecar injector's serving certificate on GKE.
+ * lists it for the cluster's platform: on-prem the CA Citadel signs with (Citadel then
+ * issues the injector's certificate itself); on GKE, which has no Citadel, the sidecar
+ * injector's serving certificate.
  */
 async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext, inputs: IndexInput[]): Promise<ClusterSecrets> {
   const sets = SECRETS_RENDERED_APART[meshValuesFor(spec).platform].map((s) => s.set);
@@ -96,13 +98,13 @@ async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, inpu
   const field = `clusters[${index}].certificates.dir`;
   const userDir = spec.certificates.dir;
   if (userDir) {
-    const dir = path.resolve(req.cwd, userDir);
+    const dir = path.resolve(req.configDir, userDir);
     const { files, problems: readProblems } = await readCaDir(dir);
     const problems = [...readProblems, ...(await validateCaFiles(files))];
     if (problems.length > 0) {
       throw new CliError(problems.map((p) => `asmpkg: ${field}: ${path.join(userDir, p.file)}: ${p.reason}`).join('\n'), 2);
     }
-    for (const name of CA_FILE_NAMES) inputs.push({ path: path.relative(req.cwd, path.join(dir, name)), sha256: sha256(files[name]!) });
+    for (const name of CA_FILE_NAMES) inputs.push({ path: path.relative(req.configDir, path.join(dir, name)), sha256: sha256(files[name]!) });
     return files as CaFiles;
   }
   try {

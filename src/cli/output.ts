@@ -45,7 +45,12 @@ export class AtomicOutput {
     // Directories first (once each), then files in parallel batches: thousands of
     // sequential awaits would leave the process idle waiting on the disk.
     const dirs = new Set(files.map((f) => path.dirname(path.join(this.staging!, f.path))));
-    for (const dir of [...dirs].sort()) await fs.mkdir(dir, { recursive: true });
+    // A directory that holds secrets is private too, not only the files in it.
+    const secretDirs = new Set(files.filter((f) => f.secret).map((f) => path.dirname(path.join(this.staging!, f.path))));
+    for (const dir of [...dirs].sort()) {
+      await fs.mkdir(dir, { recursive: true, mode: secretDirs.has(dir) ? 0o700 : 0o755 });
+      if (secretDirs.has(dir)) await fs.chmod(dir, 0o700);
+    }
     for (let i = 0; i < files.length; i += WRITE_BATCH) {
       await Promise.all(files.slice(i, i + WRITE_BATCH).map((f) => this.writeFile(this.staging!, f)));
     }
@@ -95,12 +100,29 @@ export class AtomicOutput {
         return;
       }
       this.trash = await fs.mkdtemp(path.join(parent, `.${base}.asmpkg-old-`));
+      const trash = this.trash;
       const replaced = [...plan.entries.keys(), ...plan.stale];
-      for (const name of replaced) {
-        assertInside(name);
-        const current = path.join(this.outDir, name);
-        if (await fs.lstat(current).then(() => true, () => false)) await fs.rename(current, path.join(this.trash, name));
-        if (plan.entries.has(name)) await fs.rename(path.join(staging, name), current);
+      // What has been moved so far, to put back if a rename fails half way: the old
+      // entries (with any CA key they hold) must never be lost.
+      const movedOut: string[] = [];
+      const movedIn: string[] = [];
+      try {
+        for (const name of replaced) {
+          assertInside(name);
+          const current = path.join(this.outDir, name);
+          if (await fs.lstat(current).then(() => true, () => false)) {
+            await fs.rename(current, path.join(trash, name));
+            movedOut.push(name);
+          }
+          if (plan.entries.has(name)) {
+            await fs.rename(path.join(staging, name), current);
+            movedIn.push(name);
+          }
+        }
+      } catch (e) {
+        for (const name of movedIn) await fs.rename(path.join(this.outDir, name), path.join(staging, name)).catch(() => undefined);
+        for (const name of movedOut) await fs.rename(path.join(trash, name), path.join(this.outDir, name)).catch(() => undefined);
+        throw new CliError(`asmpkg: --out ${this.outDir}: could not swap in the new output (${(e as NodeJS.ErrnoException).code ?? 'error'}); the previous output was put back`, 2);
       }
     } finally {
       this.swapping = false;

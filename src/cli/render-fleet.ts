@@ -20,7 +20,8 @@ export interface FleetRequest {
   readonly outDir: string;
   readonly fingerprint: string;
   readonly regenerateCa: boolean;
-  readonly cwd: string;
+  /** Directory of the config file, where its relative paths start. */
+  readonly configDir: string;
   readonly progress?: (done: number, total: number) => void;
 }
 
@@ -40,7 +41,7 @@ export async function renderFleet(req: FleetRequest): Promise<FleetResult> {
     throw e;
   }
 
-  const context: JobContext = { outDir: req.outDir, cwd: req.cwd, regenerateCa: req.regenerateCa };
+  const context: JobContext = { outDir: req.outDir, configDir: req.configDir, regenerateCa: req.regenerateCa };
   const results = await renderClusters(specs, context, req.progress);
 
   const entries = new Map<string, RenderedFile[]>();
@@ -115,6 +116,10 @@ function renderOnWorkers(specs: readonly ClusterSpec[], context: JobContext, cou
         }
       });
       worker.on('error', fail);
+      // A worker that dies without a word (out of memory, killed) must not leave the run waiting.
+      worker.on('exit', (code) => {
+        if (code !== 0 && !failed && remaining > 0) fail(new Error(`a render worker stopped with exit code ${code}`));
+      });
     }
   });
 }

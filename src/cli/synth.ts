@@ -59,7 +59,8 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
   const text = await readConfig(configFile, shown);
   const fingerprint = sha256(`${GENERATOR}\0${text}`);
 
-  if (!opts.regenerateCa && (await isUpToDate(outDir, fingerprint, io.cwd))) {
+  const configDir = path.dirname(configFile);
+  if (!opts.regenerateCa && (await isUpToDate(outDir, fingerprint, configDir))) {
     if (!opts.quiet) io.stdout(`asmpkg: ${opts.out} is up to date`);
     return;
   }
@@ -69,7 +70,7 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
   const progress = opts.quiet || !io.isTTY ? undefined : (done: number, total: number) => {
     io.stderr(`\r\u001b[Krendered ${done}/${total} clusters (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   };
-  const plan = await renderFleet({ text, shown, outDir, fingerprint, regenerateCa: Boolean(opts.regenerateCa), cwd: io.cwd, progress });
+  const plan = await renderFleet({ text, shown, outDir, fingerprint, regenerateCa: Boolean(opts.regenerateCa), configDir, progress });
 
   const output = new AtomicOutput(outDir);
   await withSignalsDeferred(output, () => output.write(plan.output, { gitIgnoredSecrets: true }));

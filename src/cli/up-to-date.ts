@@ -8,17 +8,17 @@ import { INDEX_FILE, readFingerprint, sha256 } from '../render/fingerprint';
  * index with a regex and a line scan rather than a YAML parser, because this check is
  * the whole of a no-op run and must cost next to nothing.
  */
-export async function isUpToDate(outDir: string, fingerprint: string, cwd: string): Promise<boolean> {
+export async function isUpToDate(outDir: string, fingerprint: string, configDir: string): Promise<boolean> {
   const indexText = await fs.readFile(path.join(outDir, INDEX_FILE), 'utf8').catch(() => undefined);
   if (indexText === undefined || readFingerprint(indexText) !== fingerprint) return false;
   const entries = [...indexText.matchAll(/^\s*- path: (.+)\n\s+sha256: ([0-9a-f]{64})$/gm)];
   if (entries.length === 0) return false;
-  // Entries before `clusters:` are external inputs (paths from cwd), the rest package files.
+  // Entries before `clusters:` are external inputs (paths from the config's directory), the rest package files.
   const clustersAt = indexText.indexOf('\nclusters:');
   const checks = entries.map(async (m) => {
     const rel = m[1].replace(/^["']|["']$/g, '');
     const isInput = clustersAt === -1 || (m.index ?? 0) < clustersAt;
-    const file = isInput ? path.resolve(cwd, rel) : path.join(outDir, rel);
+    const file = isInput ? path.resolve(configDir, rel) : path.join(outDir, rel);
     const content = await fs.readFile(file).catch(() => undefined);
     return content !== undefined && sha256(content) === m[2];
   });

@@ -8,10 +8,20 @@ import type { GkeIdentity } from './model';
  */
 export function gkeIdentity(projectId: string, projectNumber: string, location: string, cluster: string): GkeIdentity {
   return {
-    meshId: `proj-${projectNumber}`,
-    workloadPool: `${projectId}.svc.id.goog`,
+    meshId: meshIdOf(projectNumber),
+    workloadPool: workloadPool(projectId),
     gcpMetadata: `${projectId}|${projectNumber}|${cluster}|${location}`,
     clusterUrl: `${GKE_API.clusterUrlBase}/projects/${projectId}/locations/${location}/clusters/${cluster}`,
     kccClusterName: `${projectId}/${location}/${cluster}`,
   };
+}
+
+/** ASM's mesh ID of a project, also the cluster label `mesh_id`. */
+export function meshIdOf(projectNumber: string): string {
+  return `proj-${projectNumber}`;
+}
+
+/** The workload identity pool, which is also the mesh's trust domain and SDS token audience on GKE. */
+export function workloadPool(projectId: string): string {
+  return `${projectId}.svc.id.goog`;
 }

@@ -1,4 +1,6 @@
 import { DEFAULT_RELEASE, RELEASES } from '../catalog/release';
+import { DEFAULT_CA_ALGORITHM, DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ORGANIZATION, DEFAULT_ROOT_VALIDITY_DAYS } from '../certs/types';
+import { workloadPool } from './derive';
 import { parsePlatformVersion, minorOf } from '../util/version';
 import type { ClusterInput } from './load';
 import type { ClusterSpec } from './model';
@@ -6,13 +8,13 @@ import { platformVersions } from './rules';
 import { meshMtlsDefault, telemetryDefaults } from './support-rules';
 import { normalizeNamespacePolicy } from './mesh-options';
 
-/** Defaults a generated CA uses when the config does not say. */
-export const CA_DEFAULTS = {
-  algorithm: 'rsa-4096',
-  rootValidityDays: 3650,
-  validityDays: 1825,
-  organization: 'asmpkg',
-} as const;
+/** What a generated CA uses when the config does not say: the certs module's defaults. */
+const CA_DEFAULTS = {
+  algorithm: DEFAULT_CA_ALGORITHM,
+  rootValidityDays: DEFAULT_ROOT_VALIDITY_DAYS,
+  validityDays: DEFAULT_CA_VALIDITY_DAYS,
+  organization: DEFAULT_ORGANIZATION,
+};
 
 /** GKE node pool names are at most 40 characters. */
 function defaultNodePoolName(cluster: string): string {
@@ -28,7 +30,7 @@ export function resolveCluster(c: ClusterInput): ClusterSpec {
   const version = parsePlatformVersion(c.version)!;
   const platform = platformVersions(c.profile).table.find((t) => t.minor === minorOf(version))!;
   const telemetry = { ...telemetryDefaults(c.profile), ...c.telemetry };
-  const trustDomain = c.project && c.profile !== 'onprem' ? `${c.project.id}.svc.id.goog` : (c.trustDomain ?? 'cluster.local');
+  const trustDomain = c.project && c.profile !== 'onprem' ? workloadPool(c.project.id) : (c.trustDomain ?? release.defaultTrustDomain);
   return {
     name: c.name,
     profile: c.profile,

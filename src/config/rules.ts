@@ -19,7 +19,24 @@ export function clusterRuleProblems(c: ClusterInput, at: Path): Problem[] {
     ...nodePoolProblems(c, at),
     ...profileFieldProblems(c, at),
     ...ingressProblems(c, at),
+    ...certificateProblems(c, at),
   ];
+}
+
+/** Your own CA and generation options exclude each other; lifetimes must nest. */
+function certificateProblems(c: ClusterInput, at: Path): Problem[] {
+  const certs = c.certificates;
+  if (certs === undefined) return [];
+  const path = [...at, 'certificates'];
+  const problems: Problem[] = [];
+  const generation = (['algorithm', 'validityDays', 'rootValidityDays', 'organization'] as const).filter((k) => certs[k] !== undefined);
+  if (certs.dir !== undefined) {
+    for (const k of generation) problems.push({ path: [...path, k], value: certs[k], message: 'applies to a generated CA; with certificates.dir your own CA files are used as they are' });
+  }
+  if (certs.validityDays !== undefined && certs.rootValidityDays !== undefined && certs.validityDays > certs.rootValidityDays) {
+    problems.push({ path: [...path, 'validityDays'], value: certs.validityDays, message: `must not exceed certificates.rootValidityDays (${certs.rootValidityDays}): the intermediate cannot outlive its root` });
+  }
+  return problems;
 }
 
 function releaseProblems(c: ClusterInput, at: Path): Problem[] {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CA_ALGORITHMS } from '../certs/types';
 
 /**
  * The config file's shape. Field-level rules live here (formats, ranges); rules that
@@ -60,13 +61,17 @@ export const certificatesSchema = z.strictObject({
   /** A directory with the user's ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem. */
   dir: z.string({ error: 'must be a path' }).min(1, { error: 'must not be empty' }).optional(),
   /** Key algorithm of a generated CA. */
-  algorithm: z.enum(['rsa-4096', 'ecdsa-p256'], { error: 'must be rsa-4096 or ecdsa-p256' }).optional(),
+  algorithm: z.enum(CA_ALGORITHMS, { error: `must be ${CA_ALGORITHMS.join(' or ')}` }).optional(),
   /** Validity of a generated root CA, in days. */
-  rootValidityDays: z.number().int().min(1).max(36500).optional(),
+  rootValidityDays: z.number({ error: 'must be a number of days' }).int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1 day' }).max(36500, { error: 'must be at most 36500 days' }).optional(),
   /** Validity of a generated intermediate CA, in days. */
-  validityDays: z.number().int().min(1).max(36500).optional(),
+  validityDays: z.number({ error: 'must be a number of days' }).int({ error: 'must be a whole number of days' }).min(1, { error: 'must be at least 1 day' }).max(36500, { error: 'must be at most 36500 days' }).optional(),
   /** Organisation in the generated CA's subject. */
-  organization: z.string().min(1).max(64).optional(),
+  organization: z
+    .string({ error: 'must be a string' })
+    .max(64, { error: 'must be at most 64 characters (X.520 organizationName)' })
+    .refine((v) => v.trim() !== '', { error: 'must not be empty' })
+    .optional(),
 });
 
 export const ingressSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { regionOf } from '../constructs/gcp/cluster';
+import { regionOf } from '../util/location';
 import type { FieldRule, KnownSubstitution, SetterSpec } from '../setters/annotate';
 import { PackageValues, PLACEHOLDERS } from './spec';
 

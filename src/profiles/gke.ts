@@ -10,7 +10,7 @@ import { PackageFile } from '../render/package-file';
 import { addInClusterFiles } from './in-cluster';
 import { meshValuesFor } from './mesh-values';
 import { namespacePolicies } from './policies';
-import { FILE_HEADERS } from './layout';
+import { FILE_HEADERS, PACKAGE_FILES } from '../render/layout';
 
 /**
  * `gke`: the anthoscli/kpt flow. Config Connector declares the APIs, the cluster and
@@ -24,10 +24,10 @@ export function composeGke(app: App, spec: ClusterSpec): void {
   const values = meshValuesFor(spec);
   const flavour = spec.kcc;
 
-  const services = new PackageFile(app, 'config-connector/project-services.yaml', { header: FILE_HEADERS.projectServices });
+  const services = new PackageFile(app, PACKAGE_FILES.projectServices, { header: FILE_HEADERS.projectServices });
   new ProjectServices(services, 'services', { projectId: project.id, services: GCP_SERVICES, flavour });
 
-  const cluster = new PackageFile(app, 'config-connector/cluster.yaml', { header: FILE_HEADERS.cluster });
+  const cluster = new PackageFile(app, PACKAGE_FILES.cluster, { header: FILE_HEADERS.cluster });
   new GkeCluster(cluster, 'cluster', {
     name: spec.name,
     projectId: project.id,
@@ -37,6 +37,7 @@ export function composeGke(app: App, spec: ClusterSpec): void {
     network: spec.network,
     subnetwork: spec.subnetwork,
     releaseChannel: spec.releaseChannel,
+    version: spec.version,
     flavour,
     kccClusterName: identity.kccClusterName,
   });
@@ -48,11 +49,12 @@ export function composeGke(app: App, spec: ClusterSpec): void {
     machineType: spec.nodePool.machineType!,
     nodeCount: spec.nodePool.nodeCount,
     maxNodeCount: spec.nodePool.maxNodeCount,
+    version: spec.version,
     flavour,
     kccClusterName: identity.kccClusterName,
   });
 
-  const controlPlane = new PackageFile(app, 'control-plane/istio-control-plane.yaml', { header: FILE_HEADERS.controlPlane });
+  const controlPlane = new PackageFile(app, PACKAGE_FILES.controlPlane, { header: FILE_HEADERS.controlPlane });
   new ControlPlane(controlPlane, 'control-plane', {
     values,
     profile: spec.release.controlPlaneProfiles.gke,

@@ -1,7 +1,8 @@
 import { GKE_API } from '../catalog/gcp-services';
 import { CACERTS_MANIFEST, INJECTOR_CERTS_MANIFEST } from '../certs/secret-files';
 import type { ClusterSpec } from '../config/model';
-import { PACKAGE_DIRS as D } from './layout';
+import { PACKAGE_DIRS as D, PACKAGE_FILES } from '../render/layout';
+import { isZone } from '../util/location';
 
 /**
  * INSTALL.md of a package: the profile's install steps (seed slide 14) as commands with
@@ -44,7 +45,7 @@ function valuesTable(spec: ClusterSpec): string[] {
 }
 
 function credentials(spec: ClusterSpec): string {
-  const where = spec.location && /-[a-z]$/.test(spec.location) ? `--zone ${spec.location}` : `--region ${spec.location}`;
+  const where = isZone(spec.location!) ? `--zone ${spec.location}` : `--region ${spec.location}`;
   return `gcloud container clusters get-credentials ${spec.name} ${where} --project ${spec.project?.id}`;
 }
 
@@ -74,16 +75,17 @@ function steps(spec: ClusterSpec): Step[] {
     return [
       { title: 'Select the project.', commands: [`gcloud config set project ${p}`] },
       {
-        title: 'Create the APIs, cluster and node pool with anthoscli (the seed\'s flow, about 13 minutes), which also installs the control plane from control-plane/.',
-        commands: ['anthoscli apply -f .'],
-      },
-      {
-        title: `Or with Config Connector: apply ${D.configConnector}/ where Config Connector runs (namespace \`${p}\`, annotated with the project ID) and wait for the cluster.`,
+        title:
+          `Create the APIs, cluster and node pool, one of two ways: anthoscli (the seed's flow, about 13 minutes; it also installs ` +
+          `the control plane from ${D.controlPlane}/), or ${D.configConnector}/ applied where Config Connector runs (namespace \`${p}\`, annotated with the project ID).`,
         commands: [
+          '# either: anthoscli',
+          'anthoscli apply -f .',
+          '# or: Config Connector',
           `kubectl create namespace ${p} && kubectl annotate namespace ${p} cnrm.cloud.google.com/project-id=${p}`,
-          `kubectl apply -f ${D.configConnector}/project-services.yaml`,
+          `kubectl apply -f ${PACKAGE_FILES.projectServices}`,
           `kubectl wait --for=condition=Ready --timeout=10m -n ${p} services.serviceusage.cnrm.cloud.google.com --all`,
-          `kubectl apply -f ${D.configConnector}/cluster.yaml`,
+          `kubectl apply -f ${PACKAGE_FILES.cluster}`,
           `kubectl wait --for=condition=Ready --timeout=30m -n ${p} containercluster/${spec.name}`,
         ],
       },
@@ -99,7 +101,7 @@ function steps(spec: ClusterSpec): Step[] {
   const out: Step[] = [];
   if (spec.profile === 'gke-istioctl') out.push({ title: 'Point kubectl at the cluster.', commands: [credentials(spec)] });
   out.push(
-    { title: `Grant ${spec.adminUser} cluster-admin.`, commands: [`kubectl apply -f ${D.bootstrap}/cluster-admin-binding.yaml`] },
+    { title: `Grant ${spec.adminUser} cluster-admin.`, commands: [`kubectl apply -f ${PACKAGE_FILES.clusterAdminBinding}`] },
     {
       title: `Download istioctl ${spec.release.version}.`,
       commands: [`curl -LO ${spec.release.istioctlArchive}`, `tar xzf ${spec.release.istioctlArchive.split('/').pop()}`],
@@ -115,7 +117,7 @@ function steps(spec: ClusterSpec): Step[] {
     out.push(INJECTOR_CERTS);
   }
   out.push(
-    { title: 'Install with istioctl ...', commands: [`istio-${spec.release.version}/bin/istioctl manifest apply -f ${D.controlPlane}/istio-control-plane.yaml`] },
+    { title: 'Install with istioctl ...', commands: [`istio-${spec.release.version}/bin/istioctl manifest apply -f ${PACKAGE_FILES.controlPlane}`] },
     { ...CRDS_AND_COMPONENTS, title: `... or apply the rendered install with kubectl or a GitOps controller: ${CRDS_AND_COMPONENTS.title}` },
   );
   return out;

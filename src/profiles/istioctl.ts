@@ -4,7 +4,7 @@ import { ControlPlane } from '../constructs/mesh/control-plane';
 import { ClusterAdminBinding } from '../constructs/security/cluster-admin-binding';
 import { PackageFile } from '../render/package-file';
 import { addInClusterFiles } from './in-cluster';
-import { FILE_HEADERS } from './layout';
+import { FILE_HEADERS, PACKAGE_FILES } from '../render/layout';
 import { meshValuesFor } from './mesh-values';
 import { namespacePolicies } from './policies';
 
@@ -16,10 +16,10 @@ import { namespacePolicies } from './policies';
  */
 export function composeIstioctl(app: App, spec: ClusterSpec): void {
   const values = meshValuesFor(spec);
-  const bootstrap = new PackageFile(app, 'bootstrap/cluster-admin-binding.yaml', { header: FILE_HEADERS.bootstrap });
+  const bootstrap = new PackageFile(app, PACKAGE_FILES.clusterAdminBinding, { header: FILE_HEADERS.bootstrap });
   new ClusterAdminBinding(bootstrap, 'cluster-admin', { user: spec.adminUser! });
 
-  const controlPlane = new PackageFile(app, 'control-plane/istio-control-plane.yaml', { header: FILE_HEADERS.controlPlane });
+  const controlPlane = new PackageFile(app, PACKAGE_FILES.controlPlane, { header: FILE_HEADERS.controlPlane });
   const profiles = spec.release.controlPlaneProfiles;
   new ControlPlane(controlPlane, 'control-plane', { values, profile: values.platform === 'onprem' ? profiles.onprem : profiles.gke });
 

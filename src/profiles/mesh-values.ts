@@ -1,5 +1,5 @@
 import type { ClusterSpec } from '../config/model';
-import { gkeIdentity } from '../config/derive';
+import { gkeIdentity, meshIdOf } from '../config/derive';
 import type { MeshValues } from '../constructs/mesh/values';
 
 /** The mesh constructs' values for a cluster: platform facts plus the derived identity. */
@@ -13,7 +13,7 @@ export function meshValuesFor(spec: ClusterSpec): MeshValues {
     platform: onGke ? 'gke' : 'onprem',
     kubernetesVersion: spec.kubernetesVersion,
     trustDomain: spec.trustDomain,
-    meshId: identity?.meshId ?? (spec.project ? `proj-${spec.project.number}` : undefined),
+    meshId: identity?.meshId ?? (spec.project ? meshIdOf(spec.project.number) : undefined),
     gcpMetadata: identity?.gcpMetadata,
     clusterUrl: identity?.clusterUrl,
     sdsTokenAudience: identity?.workloadPool,

@@ -113,6 +113,7 @@ describe('asmpkg synth', () => {
     const secrets = path.join(w.out, 'asm-onprem/secrets');
     expect(statSync(path.join(secrets, 'ca-key.pem')).mode & 0o777).toBe(0o600);
     expect(statSync(path.join(secrets, 'cacerts.yaml')).mode & 0o777).toBe(0o600);
+    expect(statSync(secrets).mode & 0o777).toBe(0o700);
     expect(readFileSync(path.join(secrets, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
     execFileSync('git', ['check-ignore', '-q', path.join(secrets, 'ca-key.pem')], { cwd: w.dir });
     // The GKE clusters' injector certificates likewise.

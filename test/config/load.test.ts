@@ -141,3 +141,14 @@ describe('parseConfig refuses, naming the field, the value and the rule', () => 
     expect(refusal(text).join('\n')).toMatch(/defaults\.nodePool\.nodeCount = 4\.5/);
   });
 });
+
+describe('certificate options', () => {
+  test('your own CA excludes generation options, and lifetimes must nest', () => {
+    const lines = refusal(configText(withField(ONPREM_CLUSTER, 'certificates', { dir: 'ca', algorithm: 'ecdsa-p256' }))).join('\n');
+    expect(lines).toMatch(/clusters\[0\]\.certificates\.algorithm = "ecdsa-p256": applies to a generated CA; with certificates\.dir/);
+    expect(refusal(configText(withField(ONPREM_CLUSTER, 'certificates', { validityDays: 4000, rootValidityDays: 3650 }))).join('\n')).toMatch(
+      /clusters\[0\]\.certificates\.validityDays = 4000: must not exceed certificates\.rootValidityDays \(3650\)/,
+    );
+    expect(refusal(configText(withField(ONPREM_CLUSTER, 'certificates', { organization: '   ' }))).join('\n')).toMatch(/certificates\.organization = "   ": must not be empty/);
+  });
+});

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GKE_API } from '../../catalog/gcp-services';
+import { regionOf } from '../../util/location';
 
 export interface GkeClusterProps {
   readonly name: string;
@@ -14,16 +15,17 @@ export interface GkeClusterProps {
   readonly network: string;
   readonly subnetwork: string;
   readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE';
+  /**
+   * GKE version the control plane runs at least (`1.15.9-gke.22`). Without it GKE picks
+   * the channel's current default, which may not serve the API versions the mesh uses.
+   */
+  readonly version: string;
   /** `anthoscli` renders the 2020 v1alpha2 resources the seed's anthoscli read. */
   readonly flavour: 'current' | 'anthoscli';
   /** `PROJECT/LOCATION/CLUSTER`, which anthoscli read from `metadata.clusterName`. */
   readonly kccClusterName: string;
 }
 
-/** Region of a zone (`us-central1-c` → `us-central1`); a region is its own. */
-export function regionOf(location: string): string {
-  return /-[a-z]$/.test(location) ? location.slice(0, -2) : location;
-}
 
 /**
  * A GKE cluster with workload identity, the `mesh_id` label and Stackdriver Kubernetes
@@ -70,6 +72,7 @@ export class GkeCluster extends Construct {
       },
       spec: {
         location: props.location,
+        minMasterVersion: props.version,
         initialNodeCount: 1,
         workloadIdentityConfig: { workloadPool: props.workloadPool },
         loggingService: GKE_API.loggingService,

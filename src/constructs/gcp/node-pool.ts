@@ -10,6 +10,8 @@ export interface GkeNodePoolProps {
   /** Nodes to start with, and the autoscaling floor (ASM needs at least 4). */
   readonly nodeCount: number;
   readonly maxNodeCount: number;
+  /** GKE version of the nodes; the cluster's, so nodes and control plane match. */
+  readonly version: string;
   readonly flavour: 'current' | 'anthoscli';
   /** `PROJECT/LOCATION/CLUSTER`, which anthoscli read from `metadata.clusterName`. */
   readonly kccClusterName: string;
@@ -46,6 +48,7 @@ export class GkeNodePool extends Construct {
       spec: {
         location: props.location,
         clusterRef: { name: props.clusterName },
+        version: props.version,
         initialNodeCount: props.nodeCount,
         autoscaling,
         nodeConfig: { machineType: props.machineType, workloadMetadataConfig: { mode: 'GKE_METADATA' } },

@@ -11,6 +11,14 @@ export const PACKAGE_DIRS = {
   secrets: 'secrets',
 } as const;
 
+/** Files the profiles write outside the in-cluster tree. */
+export const PACKAGE_FILES = {
+  projectServices: `${PACKAGE_DIRS.configConnector}/project-services.yaml`,
+  cluster: `${PACKAGE_DIRS.configConnector}/cluster.yaml`,
+  controlPlane: `${PACKAGE_DIRS.controlPlane}/istio-control-plane.yaml`,
+  clusterAdminBinding: `${PACKAGE_DIRS.bootstrap}/cluster-admin-binding.yaml`,
+} as const;
+
 export const FILE_HEADERS = {
   projectServices: 'Google Cloud APIs ASM needs. Apply where Config Connector runs (anthoscli applies it for you).',
   cluster: 'The GKE cluster and node pool, as Config Connector resources. Apply where Config Connector runs.',
