@@ -1,4 +1,4 @@
-import { PROFILES, Profile } from '../config/schema';
+import { PROFILES, Profile } from './profiles';
 
 /**
  * The ASM 1.4 support matrix (SPEC section 7, seed slides 25-38) as data.

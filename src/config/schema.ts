@@ -7,8 +7,9 @@ import { CA_ALGORITHMS } from '../certs/types';
  * the support matrix) live in `rules.ts`, so each message can name its reason.
  */
 
-export const PROFILES = ['gke', 'gke-istioctl', 'onprem'] as const;
-export type Profile = (typeof PROFILES)[number];
+export { PROFILES } from '../catalog/profiles';
+export type { Profile } from '../catalog/profiles';
+import { PROFILES } from '../catalog/profiles';
 
 /** GKE cluster names: lowercase letters, digits and hyphens, letter first, at most 40. */
 export const CLUSTER_NAME = /^[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?$/;

@@ -77,7 +77,15 @@ export class AsmSupportValidation implements Validation {
     const findings: LintFinding[] = [];
     let unreadable = false;
     for (const manifest of context.manifests) {
-      const result = lintText(readFileSync(manifest, 'utf8'), manifest, { profile: this.profile });
+      let text: string;
+      try {
+        text = readFileSync(manifest, 'utf8');
+      } catch (e) {
+        unreadable = true;
+        context.logger.log(`${manifest}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+        continue;
+      }
+      const result = lintText(text, manifest, { profile: this.profile });
       findings.push(...result.findings);
       for (const e of result.errors) {
         unreadable = true;
