@@ -30,6 +30,45 @@ export interface ServiceSpec {
   readonly ports: readonly ServicePortSpec[];
 }
 
+/** CPU/memory quantities of a container, e.g. `{ cpu: '100m', memory: '128Mi' }`. */
+export interface ResourceFigures {
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+/** Requests and limits of a container: every mesh container has both. */
+export interface ContainerResources {
+  readonly requests: ResourceFigures;
+  readonly limits: ResourceFigures;
+}
+
+/** HPA bounds and CPU target of a Deployment an HPA scales. */
+export interface AutoscaleSpec {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Target average CPU utilization in percent of requests. */
+  readonly cpuTargetAverageUtilization: number;
+}
+
+/**
+ * How many pods of a Deployment run and how they survive voluntary disruptions
+ * (node drains, upgrades). A PodDisruptionBudget is rendered only for components
+ * that always run more pods than it keeps available, so it never blocks a drain.
+ */
+export interface AvailabilitySpec {
+  /** Fixed replica count; absent when `autoscale` is given (the HPA owns the count). */
+  readonly replicas?: number;
+  readonly autoscale?: AutoscaleSpec;
+  /** PodDisruptionBudget; absent for singletons. */
+  readonly disruptionBudget?: {
+    readonly minAvailable: number;
+    /** Object name; default the workload name. It covers the component's `labels` (as Istio 1.4's budgets). */
+    readonly name?: string;
+  };
+  /** Spread the replicas over nodes (pod anti-affinity by hostname, preferred). */
+  readonly spreadOverNodes?: boolean;
+}
+
 /** Identifiers of the in-cluster components. */
 export type ComponentId =
   | 'galley'
@@ -59,6 +98,10 @@ export interface ComponentSpec {
   readonly labels: Readonly<Record<string, string>>;
   /** The component's Service; absent for the node agent (a DaemonSet without one). */
   readonly service?: ServiceSpec;
+  /** Replicas, HPA, PDB and spreading of a Deployment; absent for the node agent (a DaemonSet). */
+  readonly availability?: AvailabilitySpec;
+  /** Requests and limits by container name. */
+  readonly resources: Readonly<Record<string, ContainerResources>>;
 }
 
 function tcp(name: string, port: number, targetPort = port): ServicePortSpec {
@@ -68,6 +111,19 @@ function tcp(name: string, port: number, targetPort = port): ServicePortSpec {
 function labels(app: string, istio?: string): Record<string, string> {
   return istio ? { app, istio, release: ISTIO_RELEASE_LABEL } : { app, release: ISTIO_RELEASE_LABEL };
 }
+
+function resources(requests: ResourceFigures, limits: ResourceFigures): ContainerResources {
+  return { requests, limits };
+}
+
+/** Envoy (istio-proxy) of sidecars, gateways and the pilot and galley pods (Istio 1.4's `global.proxy.resources`). */
+export const PROXY_RESOURCES = resources({ cpu: '100m', memory: '128Mi' }, { cpu: '2000m', memory: '1024Mi' });
+
+/** Istio 1.4's HPA bounds and CPU target, with at least two pods where users depend on the component. */
+const HA_AUTOSCALE: AutoscaleSpec = { minReplicas: 2, maxReplicas: 5, cpuTargetAverageUtilization: 80 };
+
+/** Two pods spread over nodes, one of which a drain may evict at a time. */
+const HA_BUDGET = { minAvailable: 1 } as const;
 
 /** Every component of the release. Service ports exactly per SPEC section 5. */
 export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
@@ -92,6 +148,12 @@ export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
         tcp('grpc-tls-mcp', 15019),
       ],
     },
+    // validates every Istio config write: two pods, so a drain never leaves it without one
+    availability: { replicas: 2, disruptionBudget: HA_BUDGET, spreadOverNodes: true },
+    resources: {
+      galley: resources({ cpu: '100m', memory: '128Mi' }, { cpu: '1000m', memory: '1024Mi' }),
+      'istio-proxy': PROXY_RESOURCES,
+    },
   },
   pilot: {
     id: 'pilot',
@@ -113,6 +175,11 @@ export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
         tcp('http-monitoring', 15014),
       ],
     },
+    availability: { autoscale: HA_AUTOSCALE, disruptionBudget: HA_BUDGET, spreadOverNodes: true },
+    resources: {
+      discovery: resources({ cpu: '500m', memory: '2048Mi' }, { cpu: '2000m', memory: '4096Mi' }),
+      'istio-proxy': PROXY_RESOURCES,
+    },
   },
   sidecarInjector: {
     id: 'sidecarInjector',
@@ -126,7 +193,13 @@ export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
     service: {
       name: 'istio-sidecar-injector',
       type: 'ClusterIP',
-      ports: [tcp('https-inject', 443)],
+      // the injector listens on 9443 (--port): a non-root process cannot bind 443
+      ports: [tcp('https-inject', 443, 9443)],
+    },
+    // every pod creation in an injected namespace waits for it (failurePolicy Fail)
+    availability: { replicas: 2, disruptionBudget: HA_BUDGET, spreadOverNodes: true },
+    resources: {
+      'sidecar-injector-webhook': resources({ cpu: '10m', memory: '64Mi' }, { cpu: '500m', memory: '512Mi' }),
     },
   },
   ingressGateway: {
@@ -153,6 +226,11 @@ export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
         tcp('tls', 15443),
       ],
     },
+    availability: { autoscale: HA_AUTOSCALE, disruptionBudget: { ...HA_BUDGET, name: 'ingressgateway' }, spreadOverNodes: true },
+    resources: {
+      'ingress-sds': resources({ cpu: '100m', memory: '128Mi' }, { cpu: '2000m', memory: '1024Mi' }),
+      'istio-proxy': PROXY_RESOURCES,
+    },
   },
   egressGateway: {
     id: 'egressGateway',
@@ -169,6 +247,9 @@ export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
       type: 'ClusterIP',
       ports: [tcp('http2', 80), tcp('https', 443), tcp('tls', 15443)],
     },
+    // optional and usually idle: one pod the HPA may add to; no budget, which would block drains at one pod
+    availability: { autoscale: { minReplicas: 1, maxReplicas: 5, cpuTargetAverageUtilization: 80 } },
+    resources: { 'istio-proxy': PROXY_RESOURCES },
   },
   promsd: {
     id: 'promsd',
@@ -183,6 +264,12 @@ export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
       name: 'promsd',
       type: 'ClusterIP',
       ports: [tcp('http-promsd', 9090)],
+    },
+    // one Prometheus (its samples are in an emptyDir): no budget
+    availability: { replicas: 1 },
+    resources: {
+      prometheus: resources({ cpu: '50m', memory: '512Mi' }, { cpu: '1000m', memory: '2048Mi' }),
+      'stackdriver-prometheus-sidecar': resources({ cpu: '10m', memory: '64Mi' }, { cpu: '200m', memory: '512Mi' }),
     },
   },
   citadel: {
@@ -199,6 +286,9 @@ export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
       type: 'ClusterIP',
       ports: [tcp('grpc-citadel', 8060), tcp('http-monitoring', 15014)],
     },
+    // one CA (Istio 1.4 ran one); signing waits out its restart, so no budget
+    availability: { replicas: 1 },
+    resources: { citadel: resources({ cpu: '10m', memory: '64Mi' }, { cpu: '500m', memory: '512Mi' }) },
   },
   nodeAgent: {
     id: 'nodeAgent',
@@ -209,6 +299,7 @@ export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
     image: 'nodeAgent',
     selector: { istio: 'nodeagent' },
     labels: labels('nodeagent', 'nodeagent'),
+    resources: { nodeagent: resources({ cpu: '10m', memory: '64Mi' }, { cpu: '500m', memory: '256Mi' }) },
   },
 };
 
@@ -229,6 +320,18 @@ export function serviceHost(id: ComponentId, namespace = ISTIO_NAMESPACE): strin
   const svc = COMPONENTS[id].service;
   if (!svc) throw new Error(`component ${id} has no Service`);
   return `${svc.name}.${namespace}`;
+}
+
+/** `host:port` of a component's Service port by port name, e.g. `istio-pilot.istio-system:15011`. */
+export function serviceAddress(id: ComponentId, portName: string, host = serviceHost(id)): string {
+  return `${host}:${servicePort(id, portName).port}`;
+}
+
+/** Requests and limits of a component's container; throws when the catalog has none. */
+export function containerResources(id: ComponentId, container: string): ContainerResources {
+  const r = COMPONENTS[id].resources[container];
+  if (!r) throw new Error(`component ${id} has no resources for container ${container}`);
+  return r;
 }
 
 /** The Service port of a component by port name. */

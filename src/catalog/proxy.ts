@@ -3,11 +3,11 @@
  * `defaultConfig`, the injected sidecar's pilot-agent arguments and the gateways
  * share (SPEC section 5, the seed's slide 39). One source so they cannot drift.
  */
-import { ISTIO_NAMESPACE } from './components';
+import { ISTIO_NAMESPACE, PROXY_RESOURCES, serviceAddress } from './components';
 
 export const PROXY = {
-  /** xDS over mTLS through the pilot pod's Envoy. */
-  discoveryAddress: `istio-pilot.${ISTIO_NAMESPACE}:15011`,
+  /** xDS over mTLS through the pilot pod's Envoy (`istio-pilot.istio-system:15011`). */
+  discoveryAddress: serviceAddress('pilot', 'https-xds'),
   controlPlaneAuthPolicy: 'MUTUAL_TLS',
   proxyAdminPort: 15000,
   statusPort: 15020,
@@ -39,6 +39,6 @@ export const PROXY = {
   /** Lifetime of the projected token the proxy presents to the node agent. */
   sdsTokenExpirationSeconds: 43200,
   readiness: { initialDelaySeconds: 1, periodSeconds: 2, failureThreshold: 30 },
-  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
+  resources: PROXY_RESOURCES,
   initResources: { requests: { cpu: '10m', memory: '10Mi' }, limits: { cpu: '100m', memory: '50Mi' } },
 } as const;

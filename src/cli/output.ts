@@ -40,6 +40,8 @@ export class AtomicOutput {
     const parent = path.dirname(this.outDir);
     const base = path.basename(this.outDir);
     this.staging = await fs.mkdtemp(path.join(parent, `.${base}.asmpkg-new-`));
+    // mkdtemp makes it 0700; it becomes OUT itself when OUT is new.
+    await fs.chmod(this.staging, 0o755);
     const files = [...plan.entries.values()].flat();
     for (const f of files) assertInside(f.path);
     // Directories first (once each), then files in parallel batches: thousands of

@@ -6,6 +6,7 @@ import { parseConfig } from '../config/load';
 import type { ClusterSpec } from '../config/model';
 import { InputError } from '../config/problems';
 import { resolveCluster } from '../config/resolve';
+import { SECRETS_DIR } from '../certs/secret-files';
 import { INDEX_FILE, IndexCluster, renderIndex } from '../render/index-file';
 import type { RenderedFile } from '../render/types';
 import { ClusterResult, JobContext, renderClusterJob, WorkerInput, WorkerMessage } from './cluster-job';
@@ -20,6 +21,8 @@ export interface FleetRequest {
   readonly outDir: string;
   readonly fingerprint: string;
   readonly regenerateCa: boolean;
+  /** Remove clusters no longer in the config even when they hold key material. */
+  readonly prune?: boolean;
   /** Directory of the config file, where its relative paths start. */
   readonly configDir: string;
   readonly progress?: (done: number, total: number) => void;
@@ -56,6 +59,7 @@ export async function renderFleet(req: FleetRequest): Promise<FleetResult> {
   const inputs = results.flatMap((r) => r.inputs);
   entries.set(INDEX_FILE, [{ path: INDEX_FILE, content: renderIndex(req.fingerprint, GENERATOR, indexClusters, inputs) }]);
   const stale = (await previousClusters(req.outDir)).filter((name) => !entries.has(name));
+  await refuseLosingKeys(req, stale);
   return { output: { entries, stale }, clusters: specs.length, files: files + 1 };
 }
 
@@ -136,6 +140,30 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * A cluster dropped from the config (or a different config rendered into the same OUT)
+ * would take its secrets/ with it: the only copy of a generated CA key. Refuse unless
+ * the user asked for it.
+ */
+async function refuseLosingKeys(req: FleetRequest, stale: readonly string[]): Promise<void> {
+  if (req.prune) return;
+  const holding: string[] = [];
+  for (const name of stale) {
+    if (await fs.stat(path.join(req.outDir, name, SECRETS_DIR)).then(() => true, () => false)) holding.push(name);
+  }
+  if (holding.length === 0) return;
+  throw new CliError(
+    holding
+      .map(
+        (name) =>
+          `asmpkg: ${path.join(req.outDir, name)}: cluster ${name} is no longer in the config and its secrets/ holds key material; ` +
+          `move that away first, or pass --prune to delete it with the cluster`,
+      )
+      .join('\n'),
+    2,
+  );
 }
 
 /** Cluster directories the previous run recorded in OUT/index.yaml. */

@@ -12,6 +12,7 @@ export interface SynthOptions {
   readonly out: string;
   readonly quiet?: boolean;
   readonly regenerateCa?: boolean;
+  readonly prune?: boolean;
 }
 
 export function registerSynth(program: Command, io: CliIO): void {
@@ -26,6 +27,7 @@ export function registerSynth(program: Command, io: CliIO): void {
       'replace the generated key material kept in OUT/<cluster>/secrets/: the on-prem CAs (running workloads lose trust) ' +
         "and the GKE sidecar injectors' serving certificates (re-apply secrets/sidecar-injector-certs.yaml)",
     )
+    .option('--prune', 'also delete clusters no longer in the config whose secrets/ hold key material')
     .addHelpText(
       'after',
       `
@@ -70,7 +72,7 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
   const progress = opts.quiet || !io.isTTY ? undefined : (done: number, total: number) => {
     io.stderr(`\r\u001b[Krendered ${done}/${total} clusters (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   };
-  const plan = await renderFleet({ text, shown, outDir, fingerprint, regenerateCa: Boolean(opts.regenerateCa), configDir, progress });
+  const plan = await renderFleet({ text, shown, outDir, fingerprint, regenerateCa: Boolean(opts.regenerateCa), prune: Boolean(opts.prune), configDir, progress });
 
   const output = new AtomicOutput(outDir);
   await withSignalsDeferred(output, () => output.write(plan.output, { gitIgnoredSecrets: true }));

@@ -1,4 +1,5 @@
 import { component } from '../catalog/components';
+import { DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ROOT_VALIDITY_DAYS } from '../certs/types';
 import { machineTypeVcpus } from '../catalog/machine-types';
 import { RELEASES } from '../catalog/release';
 import { GKE_VERSIONS, MIN_NODES, MIN_VCPUS, ONPREM_VERSIONS, PlatformMinor } from '../catalog/requirements';
@@ -33,8 +34,15 @@ function certificateProblems(c: ClusterInput, at: Path): Problem[] {
   if (certs.dir !== undefined) {
     for (const k of generation) problems.push({ path: [...path, k], value: certs[k], message: 'applies to a generated CA; with certificates.dir your own CA files are used as they are' });
   }
-  if (certs.validityDays !== undefined && certs.rootValidityDays !== undefined && certs.validityDays > certs.rootValidityDays) {
-    problems.push({ path: [...path, 'validityDays'], value: certs.validityDays, message: `must not exceed certificates.rootValidityDays (${certs.rootValidityDays}): the intermediate cannot outlive its root` });
+  const days = certs.validityDays ?? DEFAULT_CA_VALIDITY_DAYS;
+  const rootDays = certs.rootValidityDays ?? DEFAULT_ROOT_VALIDITY_DAYS;
+  if (days > rootDays) {
+    const field = certs.validityDays !== undefined ? 'validityDays' : 'rootValidityDays';
+    problems.push({
+      path: [...path, field],
+      value: certs[field],
+      message: `the intermediate's lifetime (${days} days) must not exceed the root's (${rootDays} days): the intermediate cannot outlive its root`,
+    });
   }
   return problems;
 }

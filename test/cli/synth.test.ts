@@ -146,8 +146,16 @@ describe('asmpkg synth', () => {
     expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
     writeFileSync(path.join(w.out, 'README.md'), 'mine\n');
     writeFileSync(w.config, configText(GKE_CLUSTER));
-    expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
+    // The dropped clusters' secrets/ hold key material: refused unless --prune.
+    const before = treeState(w.out);
+    const refused = await run(['synth', '-c', w.config, '-o', w.out], w.dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/cluster asm-onprem is no longer in the config and its secrets\/ holds key material; .* --prune/);
+    expect(refused.stderr).toMatch(/cluster asm-existing is no longer in the config/);
+    expect(treeState(w.out)).toEqual(before);
+    expect((await run(['synth', '-c', w.config, '-o', w.out, '--prune'], w.dir)).code).toBe(0);
     expect(readdirSync(w.out).sort()).toEqual(['README.md', 'asm-gke', 'index.yaml']);
+    expect(statSync(w.out).mode & 0o777).toBe(0o755);
     expect(readdirSync(w.dir).filter((n) => n.includes('asmpkg-'))).toEqual([]);
   });
 
@@ -226,7 +234,7 @@ describe('asmpkg synth', () => {
     expect(tty.stderr).toMatch(/rendered 2\/2 clusters/);
     expect(tty.stdout).toMatch(/rendered 2 clusters \(\d+ files\) to /);
     writeFileSync(w.config, configText(GKE_CLUSTER));
-    const quiet = await run(['synth', '-c', w.config, '-o', w.out, '--quiet'], w.dir, { isTTY: true });
+    const quiet = await run(['synth', '-c', w.config, '-o', path.join(w.dir, 'quiet'), '--quiet'], w.dir, { isTTY: true });
     expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([0, '', '']);
     const piped = await run(['synth', '-c', w.config, '-o', path.join(w.dir, 'o2')], w.dir, { isTTY: false });
     expect(piped.stderr).toBe('');

@@ -147,8 +147,10 @@ describe('certificate options', () => {
     const lines = refusal(configText(withField(ONPREM_CLUSTER, 'certificates', { dir: 'ca', algorithm: 'ecdsa-p256' }))).join('\n');
     expect(lines).toMatch(/clusters\[0\]\.certificates\.algorithm = "ecdsa-p256": applies to a generated CA; with certificates\.dir/);
     expect(refusal(configText(withField(ONPREM_CLUSTER, 'certificates', { validityDays: 4000, rootValidityDays: 3650 }))).join('\n')).toMatch(
-      /clusters\[0\]\.certificates\.validityDays = 4000: must not exceed certificates\.rootValidityDays \(3650\)/,
+      /clusters\[0\]\.certificates\.validityDays = 4000: the intermediate's lifetime \(4000 days\) must not exceed the root's \(3650 days\)/,
     );
     expect(refusal(configText(withField(ONPREM_CLUSTER, 'certificates', { organization: '   ' }))).join('\n')).toMatch(/certificates\.organization = "   ": must not be empty/);
+    // The default intermediate lifetime (1825 days) counts too.
+    expect(refusal(configText(withField(ONPREM_CLUSTER, 'certificates', { rootValidityDays: 365 }))).join('\n')).toMatch(/certificates\.rootValidityDays = 365: the intermediate's lifetime \(1825 days\)/);
   });
 });

@@ -162,8 +162,12 @@ export function cluster(profile: Profile): fc.Arbitrary<ClusterObject> {
             certificates: optionalRecord({
               algorithm: fc.constantFrom('rsa-4096', 'ecdsa-p256'),
               validityDays: fc.integer({ min: 1, max: 3650 }),
-              rootValidityDays: fc.integer({ min: 1, max: 36500 }),
+              rootValidityDays: fc.integer({ min: 3650, max: 36500 }),
               organization: fc.stringMatching(/^[A-Za-z][A-Za-z0-9 .-]{0,30}$/),
+            }).map((c) => {
+              // An intermediate cannot outlive its root: both given, keep them nested.
+              const { validityDays, rootValidityDays } = c as { validityDays?: number; rootValidityDays?: number };
+              return validityDays !== undefined && rootValidityDays !== undefined && validityDays > rootValidityDays ? { ...c, validityDays: rootValidityDays } : c;
             }),
           });
   return fc.tuple(required, perProfile, common(profile)).map(([req, extra, rest]) => {

@@ -1,18 +1,17 @@
 /**
  * The skeleton every mesh component builds from its catalog entry (`COMPONENTS`):
- * ServiceAccount, RBAC bound to it, the workload with the catalog's labels, selector
- * and service account, the Service with exactly the catalog's ports, and (when the
- * component has them) a PodDisruptionBudget and a HorizontalPodAutoscaler.
+ * ServiceAccount, RBAC bound to it, the workload with the catalog's labels, selector,
+ * service account, replicas and spreading, the Service with exactly the catalog's
+ * ports, and the PodDisruptionBudget and HorizontalPodAutoscaler the catalog gives it.
  *
  * `MeshComponentParts` is not a construct: each method adds one builder from
- * `../k8s` to the component's own scope under the id the components have always
- * used (`ServiceAccount`, `ClusterRole`, `Deployment`, `Service`, `Pdb`, `Hpa`), so
- * construct paths and rendered objects stay as they were. Components call the
- * methods in the order their objects are rendered in, and pass only what is
- * specific to them: containers, volumes, rules, replicas.
+ * `../k8s` to the component's own scope under a fixed id (`ServiceAccount`,
+ * `ClusterRole`, `Deployment`, `Service`, `Pdb`, `Hpa`). Components call the methods
+ * in the order their objects are rendered in, and pass only what is specific to
+ * them: containers, volumes, rules.
  */
 import type { Construct } from 'constructs';
-import { ISTIO_NAMESPACE, type ComponentSpec, type ServiceSpec } from '../../catalog/components';
+import { ISTIO_NAMESPACE, type AvailabilitySpec, type ComponentSpec, type ContainerResources, type ServiceSpec } from '../../catalog/components';
 import { ClusterRole, DaemonSet, Deployment, HorizontalPodAutoscaler, PodDisruptionBudget, Role, Service, ServiceAccount } from '../k8s';
 import type { DaemonSetProps, DeploymentProps, PolicyRule, ServiceAccountRef, ServiceProps, StringMap, WorkloadProps } from '../k8s';
 import { clusterRoleName } from './control-plane-proxy';
@@ -20,29 +19,11 @@ import { clusterRoleName } from './control-plane-proxy';
 /** Workload props the catalog entry fixes; a component passes the rest. */
 type CatalogWorkloadKeys = 'name' | 'namespace' | 'kubernetesVersion' | 'labels' | 'selector' | 'serviceAccountName';
 
-/** What a component gives for its Deployment: containers, volumes, replicas, affinity... */
-export type MeshDeploymentProps = Omit<DeploymentProps, CatalogWorkloadKeys>;
+/** What a component gives for its Deployment: containers, volumes... (replicas and spreading come from the catalog). */
+export type MeshDeploymentProps = Omit<DeploymentProps, CatalogWorkloadKeys | 'replicas' | 'antiAffinity'>;
 
 /** What a component gives for its DaemonSet. */
 export type MeshDaemonSetProps = Omit<DaemonSetProps, CatalogWorkloadKeys>;
-
-/** HPA bounds and CPU target. */
-export interface MeshAutoscale {
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  /** Target average CPU utilization in percent of requests. */
-  readonly cpuTargetAverageUtilization: number;
-}
-
-/** Options of a component's PodDisruptionBudget. */
-export interface MeshPdbOptions {
-  /** Object name; default the workload name. */
-  readonly name?: string;
-  /** Pod labels the budget covers; default the component's labels (as Istio 1.4's charts). */
-  readonly selector?: StringMap;
-  /** Default 1. */
-  readonly minAvailable?: number | string;
-}
 
 /** Builds a mesh component's catalog-derived objects in the component's scope (namespace `istio-system`). */
 export class MeshComponentParts {
@@ -57,6 +38,7 @@ export class MeshComponentParts {
     readonly kubernetesVersion: string,
   ) {
     this.serviceAccountRef = { name: spec.serviceAccount, namespace: ISTIO_NAMESPACE };
+    checkAvailability(spec);
   }
 
   /** The component's labels (on every object it renders). */
@@ -97,9 +79,25 @@ export class MeshComponentParts {
     });
   }
 
-  /** The component's Deployment (id `Deployment`): catalog name, labels, selector and service account, plus `props`. */
+  /** Requests and limits of one of the component's containers, from the catalog. */
+  resources(container: string): ContainerResources {
+    const r = this.spec.resources[container];
+    if (!r) throw new Error(`${this.spec.workloadName}: the catalog gives container ${container} no resources`);
+    return r;
+  }
+
+  /**
+   * The component's Deployment (id `Deployment`): catalog name, labels, selector,
+   * service account, replica count (none when an HPA scales it) and spreading, plus `props`.
+   */
   deployment(props: MeshDeploymentProps): Deployment {
-    return new Deployment(this.scope, 'Deployment', { ...this.workloadProps('Deployment'), ...props });
+    const a = this.availability();
+    return new Deployment(this.scope, 'Deployment', {
+      ...this.workloadProps('Deployment'),
+      ...props,
+      replicas: a.autoscale ? undefined : a.replicas,
+      antiAffinity: a.spreadOverNodes ? { mode: 'preferred' } : undefined,
+    });
   }
 
   /** The component's DaemonSet (id `DaemonSet`): catalog name, labels, selector and service account, plus `props`. */
@@ -119,20 +117,24 @@ export class MeshComponentParts {
     });
   }
 
-  /** The component's PodDisruptionBudget (id `Pdb`). */
-  podDisruptionBudget(options: MeshPdbOptions = {}): PodDisruptionBudget {
+  /** The component's PodDisruptionBudget (id `Pdb`), when the catalog gives it one. */
+  podDisruptionBudget(): PodDisruptionBudget | undefined {
+    const budget = this.spec.availability?.disruptionBudget;
+    if (!budget) return undefined;
     return new PodDisruptionBudget(this.scope, 'Pdb', {
-      name: options.name ?? this.spec.workloadName,
+      name: budget.name ?? this.spec.workloadName,
       namespace: ISTIO_NAMESPACE,
       kubernetesVersion: this.kubernetesVersion,
       labels: this.spec.labels,
-      selector: options.selector ?? this.spec.labels,
-      minAvailable: options.minAvailable,
+      selector: this.spec.labels,
+      minAvailable: budget.minAvailable,
     });
   }
 
-  /** The HorizontalPodAutoscaler of the component's Deployment (id `Hpa`). */
-  horizontalPodAutoscaler(autoscale: MeshAutoscale): HorizontalPodAutoscaler {
+  /** The HorizontalPodAutoscaler of the component's Deployment (id `Hpa`), when the catalog gives it one. */
+  horizontalPodAutoscaler(): HorizontalPodAutoscaler | undefined {
+    const autoscale = this.spec.availability?.autoscale;
+    if (!autoscale) return undefined;
     return new HorizontalPodAutoscaler(this.scope, 'Hpa', {
       name: this.spec.workloadName,
       namespace: ISTIO_NAMESPACE,
@@ -143,6 +145,12 @@ export class MeshComponentParts {
       maxReplicas: autoscale.maxReplicas,
       cpuTargetAverageUtilization: autoscale.cpuTargetAverageUtilization,
     });
+  }
+
+  private availability(): AvailabilitySpec {
+    const a = this.spec.availability;
+    if (!a) throw new Error(`${this.spec.workloadName}: the catalog gives it no replicas`);
+    return a;
   }
 
   private workloadProps(kind: ComponentSpec['workloadKind']): Pick<WorkloadProps, CatalogWorkloadKeys> {
@@ -162,5 +170,29 @@ export class MeshComponentParts {
   private serviceSpec(): ServiceSpec {
     if (!this.spec.service) throw new Error(`${this.spec.workloadName}: the catalog gives it no Service`);
     return this.spec.service;
+  }
+}
+
+/** The fewest pods a component's Deployment runs: its fixed replicas or the HPA minimum. */
+export function minimumReplicas(a: AvailabilitySpec): number {
+  return a.autoscale ? a.autoscale.minReplicas : a.replicas ?? 1;
+}
+
+/**
+ * A catalog availability entry must be coherent: replicas or an HPA (not both), and a
+ * PodDisruptionBudget only where more pods always run than it keeps available (else
+ * it blocks every node drain).
+ */
+export function checkAvailability(spec: ComponentSpec): void {
+  const a = spec.availability;
+  if (!a) return;
+  if ((a.replicas === undefined) === (a.autoscale === undefined)) {
+    throw new Error(`${spec.workloadName}: give the catalog replicas or autoscale, exactly one`);
+  }
+  const budget = a.disruptionBudget;
+  if (budget && budget.minAvailable >= minimumReplicas(a)) {
+    throw new Error(
+      `${spec.workloadName}: a PodDisruptionBudget of minAvailable ${budget.minAvailable} with ${minimumReplicas(a)} pod(s) would block every node drain`,
+    );
   }
 }
