@@ -9,7 +9,7 @@ import { ControlPlane } from '../constructs/mesh/control-plane';
 import { PackageFile } from '../render/package-file';
 import { addInClusterFiles } from './in-cluster';
 import { meshValuesFor } from './mesh-values';
-import { namespacePolicies } from './policies';
+import { policyExtras } from './policies';
 import { FILE_HEADERS, PACKAGE_FILES } from '../render/layout';
 
 /**
@@ -61,5 +61,5 @@ export function composeGke(app: App, spec: ClusterSpec): void {
     kccClusterName: identity.kccClusterName,
   });
 
-  addInClusterFiles(app, values, namespacePolicies(spec));
+  addInClusterFiles(app, values, policyExtras(spec));
 }

@@ -69,6 +69,18 @@ const INJECTOR_CERTS: Step = {
   commands: [`kubectl apply -f ${INJECTOR_CERTS_MANIFEST}`],
 };
 
+/** Namespace policies apply to namespaces that are yours: they must exist before the policies. */
+function namespacesStep(spec: ClusterSpec): Step[] {
+  const names = [...new Set(spec.mesh.namespacePolicies.map((p) => p.namespace))];
+  if (names.length === 0) return [];
+  return [
+    {
+      title: `Make sure the namespaces the namespace policies name exist (asmpkg does not create or own them): ${names.join(', ')}.`,
+      commands: names.map((n) => `kubectl get namespace ${n} || kubectl create namespace ${n}`),
+    },
+  ];
+}
+
 function steps(spec: ClusterSpec): Step[] {
   if (spec.profile === 'gke') {
     const p = spec.project!.id;
@@ -79,8 +91,9 @@ function steps(spec: ClusterSpec): Step[] {
           `Create the APIs, cluster and node pool, one of two ways: anthoscli (the seed's flow, about 13 minutes; it also installs ` +
           `the control plane from ${D.controlPlane}/), or ${D.configConnector}/ applied where Config Connector runs (namespace \`${p}\`, annotated with the project ID).`,
         commands: [
-          '# either: anthoscli',
-          'anthoscli apply -f .',
+          '# either: anthoscli (it reads the Config Connector resources and the IstioControlPlane, nothing else)',
+          `anthoscli apply -f ${D.configConnector}`,
+          `anthoscli apply -f ${D.controlPlane}`,
           '# or: Config Connector',
           `kubectl create namespace ${p} && kubectl annotate namespace ${p} cnrm.cloud.google.com/project-id=${p}`,
           `kubectl apply -f ${PACKAGE_FILES.projectServices}`,
@@ -95,6 +108,7 @@ function steps(spec: ClusterSpec): Step[] {
         ...INJECTOR_CERTS,
         title: `${INJECTOR_CERTS.title} If anthoscli installed the control plane, this is what its istio-sidecar-injector pod waits for in ContainerCreating.`,
       },
+      ...namespacesStep(spec),
       CRDS_AND_COMPONENTS,
     ];
   }
@@ -116,9 +130,17 @@ function steps(spec: ClusterSpec): Step[] {
   } else {
     out.push(INJECTOR_CERTS);
   }
+  out.push(...namespacesStep(spec));
   out.push(
-    { title: 'Install with istioctl ...', commands: [`istio-${spec.release.version}/bin/istioctl manifest apply -f ${PACKAGE_FILES.controlPlane}`] },
-    { ...CRDS_AND_COMPONENTS, title: `... or apply the rendered install with kubectl or a GitOps controller: ${CRDS_AND_COMPONENTS.title}` },
+    {
+      title: `Install the mesh, one of two ways: istioctl with the overlay in ${D.controlPlane}/ (the seed's flow), or the rendered install with kubectl or a GitOps controller (CRDs first, wait until they are established, then the components).`,
+      commands: [
+        '# either: istioctl',
+        `istio-${spec.release.version}/bin/istioctl manifest apply -f ${PACKAGE_FILES.controlPlane}`,
+        '# or: kubectl (a GitOps controller: crds/ first, then in-cluster/)',
+        ...CRDS_AND_COMPONENTS.commands,
+      ],
+    },
   );
   return out;
 }

@@ -6,7 +6,7 @@ import { PackageFile } from '../render/package-file';
 import { addInClusterFiles } from './in-cluster';
 import { FILE_HEADERS, PACKAGE_FILES } from '../render/layout';
 import { meshValuesFor } from './mesh-values';
-import { namespacePolicies } from './policies';
+import { policyExtras } from './policies';
 
 /**
  * `gke-istioctl` and `onprem`: the cluster exists. The package grants the installer
@@ -23,5 +23,5 @@ export function composeIstioctl(app: App, spec: ClusterSpec): void {
   const profiles = spec.release.controlPlaneProfiles;
   new ControlPlane(controlPlane, 'control-plane', { values, profile: values.platform === 'onprem' ? profiles.onprem : profiles.gke });
 
-  addInClusterFiles(app, values, namespacePolicies(spec));
+  addInClusterFiles(app, values, policyExtras(spec));
 }

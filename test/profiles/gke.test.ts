@@ -42,12 +42,15 @@ describe('profile gke (today\'s Config Connector)', () => {
     expect(cluster.spec.networkRef.external).toBe('projects/asm-demo-project/global/networks/default');
     expect(cluster.spec.subnetworkRef.external).toBe('projects/asm-demo-project/regions/us-central1/subnetworks/default');
     expect(cluster.spec.releaseChannel).toEqual({ channel: 'REGULAR' });
+    // The configured GKE version is what the cluster runs, not whatever the channel offers today.
+    expect(cluster.spec.minMasterVersion).toBe('1.15.9-gke.22');
   });
 
   test('the node pool: configured size and machine type, GKE metadata server', () => {
     const pool = find(cc, 'ContainerNodePool', 'asm-gke-pool');
     expect(pool.spec.clusterRef).toEqual({ name: 'asm-gke' });
     expect(pool.spec.initialNodeCount).toBe(4);
+    expect(pool.spec.version).toBe('1.15.9-gke.22');
     expect(pool.spec.autoscaling).toEqual({ minNodeCount: 4, maxNodeCount: 4 });
     expect(pool.spec.nodeConfig).toEqual({ machineType: 'e2-standard-4', workloadMetadataConfig: { mode: 'GKE_METADATA' } });
     const bigger = renderParsed(withField(withField(GKE_CLUSTER, 'nodePool.machineType', 'n2-standard-8'), 'nodePool.maxNodeCount', 9));

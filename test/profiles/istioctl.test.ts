@@ -95,3 +95,32 @@ describe('snapshots per profile (records; the assertions above are the proof)', 
     expect(Object.fromEntries(files.map((f) => [f.path, f.content]))).toMatchSnapshot();
   });
 });
+
+describe('mesh options reach every install path', () => {
+  const strict = withField(withField(ONPREM_CLUSTER, 'mesh', { mtls: 'STRICT', namespacePolicies: [{ namespace: 'shop', mtls: 'STRICT' }] }), 'ingress.nodePorts', { http2: 31380 });
+
+  test('STRICT mTLS: MeshPolicy, client DestinationRules (API server exempt), and the overlay switch', () => {
+    const files = renderParsed(strict);
+    const policies = files.get('in-cluster/90-policies.yaml')!;
+    expect(find(policies, 'MeshPolicy', 'default').spec.peers).toEqual([{ mtls: {} }]);
+    const dr = policies.filter((m) => m.kind === 'DestinationRule');
+    expect(dr.map((m) => [m.metadata.namespace, m.metadata.name, m.spec.host, m.spec.trafficPolicy.tls.mode])).toEqual([
+      ['istio-system', 'default', '*.local', 'ISTIO_MUTUAL'],
+      ['istio-system', 'api-server', 'kubernetes.default.svc.cluster.local', 'DISABLE'],
+    ]);
+    const [cr] = files.get('control-plane/istio-control-plane.yaml')!;
+    expect(cr.spec.values.global.mtls).toEqual({ enabled: true });
+  });
+
+  test('a STRICT namespace in a PERMISSIVE mesh gets its own client rule; pinned NodePorts reach the overlay', () => {
+    const files = renderParsed(withField(strict, 'mesh.mtls', 'PERMISSIVE'));
+    const dr = files.get('in-cluster/90-policies.yaml')!.filter((m) => m.kind === 'DestinationRule');
+    expect(dr.map((m) => [m.metadata.namespace, m.spec.host])).toEqual([['shop', '*.shop.svc.cluster.local']]);
+    const [cr] = files.get('control-plane/istio-control-plane.yaml')!;
+    const ports = cr.spec.values.gateways['istio-ingressgateway'].ports as { name: string; nodePort?: number }[];
+    expect(ports.find((p) => p.name === 'http2')?.nodePort).toBe(31380);
+    expect(ports.filter((p) => p.nodePort !== undefined)).toHaveLength(1);
+    expect(ports).toHaveLength(8);
+    expect(cr.spec.values.global.mtls).toBeUndefined();
+  });
+});

@@ -6,9 +6,19 @@
 import { imageRef } from '../../catalog/release';
 import { ISTIO_NAMESPACE } from '../../catalog/components';
 import { PROXY } from '../../catalog/proxy';
+import type { ContainerResources } from '../../catalog/components';
 import type { Container, EnvVar, Volume, VolumeMount } from '../k8s';
-import { usesSds } from './injection-template';
+import { sdsAudience, usesSds } from './injection-template';
+import { NON_ROOT } from './security-context';
 import type { MeshValues } from './values';
+
+/**
+ * Where pilot-agent writes Envoy's bootstrap (`--configPath`): an emptyDir, as the
+ * root filesystem is read-only. Not the image's `/etc/istio/proxy`, which holds
+ * pilot's bootstrap template.
+ */
+export const CONTROL_PLANE_PROXY_CONFIG_DIR = '/var/lib/istio/proxy';
+const CONFIG_VOLUME = 'istio-envoy';
 
 export interface ControlPlaneProxyOptions {
   /** `--serviceCluster` (the component name, e.g. `istio-pilot`). */
@@ -17,6 +27,8 @@ export interface ControlPlaneProxyOptions {
   readonly templateFile: string;
   /** Ports Envoy listens on. */
   readonly ports: readonly number[];
+  /** Requests and limits (the component's catalog entry). */
+  readonly resources: ContainerResources;
   /** Extra volume mounts (e.g. galley's envoy config). */
   readonly extraMounts?: readonly VolumeMount[];
 }
@@ -45,6 +57,8 @@ export function controlPlaneProxy(values: MeshValues, o: ControlPlaneProxyOption
       o.serviceCluster,
       '--templateFile',
       o.templateFile,
+      '--configPath',
+      CONTROL_PLANE_PROXY_CONFIG_DIR,
       '--controlPlaneAuthPolicy',
       PROXY.controlPlaneAuthPolicy,
       `--trust-domain=${values.trustDomain}`,
@@ -58,8 +72,9 @@ export function controlPlaneProxy(values: MeshValues, o: ControlPlaneProxyOption
       { name: 'SDS_ENABLED', value: String(sds) },
       ...gcpMetadataEnv(values),
     ],
-    resources: PROXY.resources,
+    resources: o.resources,
     volumeMounts: [
+      { name: CONFIG_VOLUME, mountPath: CONTROL_PLANE_PROXY_CONFIG_DIR },
       ...(o.extraMounts ?? []),
       { name: 'istio-certs', mountPath: '/etc/certs', readOnly: true },
       ...(sds
@@ -69,13 +84,15 @@ export function controlPlaneProxy(values: MeshValues, o: ControlPlaneProxyOption
           ]
         : []),
     ],
+    securityContext: NON_ROOT,
   };
 }
 
-/** Volumes the control-plane proxy needs: the workload's `istio.<sa>` secret, and SDS on GKE. */
+/** Volumes the control-plane proxy needs: its bootstrap directory, the workload's `istio.<sa>` secret, and SDS on GKE. */
 export function controlPlaneProxyVolumes(values: MeshValues, serviceAccount: string): Volume[] {
   const sds = usesSds(values);
   return [
+    { name: CONFIG_VOLUME, emptyDir: { medium: 'Memory' } },
     { name: 'istio-certs', secret: { secretName: `istio.${serviceAccount}`, optional: true } },
     ...(sds
       ? [
@@ -86,7 +103,7 @@ export function controlPlaneProxyVolumes(values: MeshValues, serviceAccount: str
               sources: [
                 {
                   serviceAccountToken: {
-                    audience: values.sdsTokenAudience ?? values.trustDomain,
+                    audience: sdsAudience(values),
                     expirationSeconds: PROXY.sdsTokenExpirationSeconds,
                     path: 'istio-token',
                   },

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { component } from '../../catalog/components';
 import type { MeshValues } from './values';
 
 export interface ControlPlaneProps {
@@ -34,12 +35,24 @@ export class ControlPlane extends Construct {
     if (v.telemetry.tracing === 'stackdriver') proxy.tracer = 'stackdriver';
     if (Object.keys(proxy).length > 0) global.proxy = proxy;
     global.outboundTrafficPolicy = { mode: v.outboundTrafficPolicy };
+    // Istio's mesh-wide mTLS switch: STRICT MeshPolicy plus the client DestinationRules.
+    if (v.mtls === 'STRICT') global.mtls = { enabled: true };
     if (v.telemetry.tracing === 'jaeger' && v.telemetry.jaegerAddress) global.tracer = { zipkin: { address: v.telemetry.jaegerAddress } };
 
     const values: Record<string, unknown> = { global };
     if (v.clusterUrl) values.nodeagent = { env: { GKE_CLUSTER_URL: v.clusterUrl } };
     const ingress: Record<string, unknown> = {};
     if (v.ingress.loadBalancerIP) ingress.loadBalancerIP = v.ingress.loadBalancerIP;
+    if (Object.keys(v.ingress.nodePorts).length > 0) {
+      // istioctl replaces the gateway's port list whole, so every port is listed, with
+      // the pinned NodePorts where the user gave them.
+      ingress.ports = (component('ingressGateway').service?.ports ?? []).map((p) => ({
+        name: p.name,
+        port: p.port,
+        targetPort: p.targetPort,
+        ...(v.ingress.nodePorts[p.name] !== undefined ? { nodePort: v.ingress.nodePorts[p.name] } : {}),
+      }));
+    }
     if (Object.keys(ingress).length > 0) values.gateways = { 'istio-ingressgateway': ingress };
 
     const spec: Record<string, unknown> = { profile: props.profile, hub: v.hub, tag: v.tag };

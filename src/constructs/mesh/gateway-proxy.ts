@@ -3,17 +3,17 @@
  * container running `pilot-agent proxy router`, and how it gets its workload
  * certificate (SDS through the node agent on GKE, Citadel's `istio.*` secret on-prem).
  */
+import { apiVersionFor } from '../../catalog/api-versions';
 import { ISTIO_NAMESPACE, type ComponentSpec } from '../../catalog/components';
 import { PROXY } from '../../catalog/proxy';
 import { imageRef } from '../../catalog/release';
 import type { Container, EnvVar, Volume, VolumeMount } from '../k8s/types';
-import { usesSds, zipkinAddress } from './injection-template';
+import { sdsAudience, usesSds, zipkinAddress } from './injection-template';
+import { rootWith } from './security-context';
 import type { MeshValues } from './values';
 
-/** The projected-token audience the node agent checks (the trust domain on GKE). */
-export function sdsAudience(values: MeshValues): string {
-  return values.sdsTokenAudience ?? values.trustDomain;
-}
+/** The emptyDir pilot-agent writes Envoy's bootstrap to (`PROXY.configPath`): the root filesystem is read-only. */
+const CONFIG_VOLUME = 'istio-envoy';
 
 function fieldRef(name: string, fieldPath: string): EnvVar {
   return { name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } };
@@ -82,7 +82,10 @@ export function gatewayProxyContainer(o: GatewayProxyOptions): Container {
     fieldRef('HOST_IP', 'status.hostIP'),
     fieldRef('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
     { name: 'ISTIO_META_WORKLOAD_NAME', value: name },
-    { name: 'ISTIO_META_OWNER', value: `kubernetes://apis/apps/v1/namespaces/${ISTIO_NAMESPACE}/deployments/${name}` },
+    {
+      name: 'ISTIO_META_OWNER',
+      value: `kubernetes://apis/${apiVersionFor('Deployment', v.kubernetesVersion)}/namespaces/${ISTIO_NAMESPACE}/deployments/${name}`,
+    },
     { name: 'ISTIO_META_MESH_ID', value: v.meshId ?? v.trustDomain },
     fieldRef('ISTIO_META_POD_NAME', 'metadata.name'),
     fieldRef('ISTIO_META_CONFIG_NAMESPACE', 'metadata.namespace'),
@@ -98,12 +101,15 @@ export function gatewayProxyContainer(o: GatewayProxyOptions): Container {
     env.push({ name: 'STACKDRIVER_TRACING_ENABLED', value: 'true' }, { name: 'STACKDRIVER_TRACING_DEBUG', value: 'false' });
   }
 
-  const volumeMounts: VolumeMount[] = usesSds(v)
+  const volumeMounts: VolumeMount[] = [{ name: CONFIG_VOLUME, mountPath: PROXY.configPath }];
+  volumeMounts.push(
+    ...(usesSds(v)
     ? [
         { name: 'sdsudspath', mountPath: PROXY.sdsUdsDir, readOnly: true },
         { name: 'istio-token', mountPath: '/var/run/secrets/tokens' },
       ]
-    : [{ name: 'istio-certs', mountPath: '/etc/certs', readOnly: true }];
+    : [{ name: 'istio-certs', mountPath: '/etc/certs', readOnly: true }]),
+  );
   volumeMounts.push(...(o.extraVolumeMounts ?? []));
   for (const s of o.secretVolumes) volumeMounts.push({ name: s.name, mountPath: s.mountPath, readOnly: true });
 
@@ -120,9 +126,11 @@ export function gatewayProxyContainer(o: GatewayProxyOptions): Container {
       successThreshold: 1,
       timeoutSeconds: 1,
     },
-    resources: PROXY.resources,
+    resources: o.component.resources['istio-proxy'] ?? PROXY.resources,
     env,
     volumeMounts,
+    // root, to listen on 80 and 443 in the pod as Istio 1.4's gateways do (see rootWith)
+    securityContext: rootWith(['NET_BIND_SERVICE']),
   };
 }
 
@@ -134,7 +142,9 @@ function gatewayMetaLabels(c: ComponentSpec): Record<string, string> {
 
 /** Volumes for the proxy's workload certificate plus the gateway's TLS secrets. */
 export function gatewayVolumes(values: MeshValues, component: ComponentSpec, secretVolumes: readonly GatewaySecretVolume[]): Volume[] {
-  const volumes: Volume[] = usesSds(values)
+  const volumes: Volume[] = [{ name: CONFIG_VOLUME, emptyDir: { medium: 'Memory' } }];
+  volumes.push(
+    ...(usesSds(values)
     ? [
         { name: 'sdsudspath', hostPath: { path: PROXY.sdsUdsDir } },
         {
@@ -153,7 +163,8 @@ export function gatewayVolumes(values: MeshValues, component: ComponentSpec, sec
         },
       ]
     : // Citadel writes `istio.<service account>` for every ServiceAccount
-      [{ name: 'istio-certs', secret: { secretName: `istio.${component.serviceAccount}`, optional: true } }];
+      [{ name: 'istio-certs', secret: { secretName: `istio.${component.serviceAccount}`, optional: true } }]),
+  );
   for (const s of secretVolumes) volumes.push({ name: s.name, secret: { secretName: s.secretName, optional: true } });
   return volumes;
 }

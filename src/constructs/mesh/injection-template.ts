@@ -37,6 +37,11 @@ export function usesSds(values: MeshValues): boolean {
   return values.platform === 'gke';
 }
 
+/** The audience of the projected token proxies present to the node agent: the SDS token audience, else the trust domain. */
+export function sdsAudience(values: MeshValues): string {
+  return values.sdsTokenAudience ?? values.trustDomain;
+}
+
 /**
  * The pilot-agent arguments of the injected sidecar, in the order ASM 1.4.6 runs
  * them (seed slide 39). Pod-dependent ones are Go template expressions.
@@ -245,7 +250,7 @@ export function injectionTemplate(values: MeshValues): string {
           '    - serviceAccountToken:',
           '        path: istio-token',
           `        expirationSeconds: ${PROXY.sdsTokenExpirationSeconds}`,
-          `        audience: ${q(values.sdsTokenAudience ?? values.trustDomain)}`,
+          `        audience: ${q(sdsAudience(values))}`,
         ]
       : [
           '- name: istio-certs',

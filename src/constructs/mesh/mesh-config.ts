@@ -3,7 +3,7 @@ import { stringifyYaml } from '../../util/yaml';
 import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
 import { PROXY } from '../../catalog/proxy';
 import { ConfigMap } from '../k8s';
-import { injectionTemplate, usesSds, zipkinAddress } from './injection-template';
+import { injectionTemplate, sdsAudience, usesSds, zipkinAddress } from './injection-template';
 import type { MeshValues } from './values';
 
 /** Name of the mesh config ConfigMap every component reads. */
@@ -107,7 +107,7 @@ export function injectorValues(values: MeshValues): Record<string, unknown> {
       tag: values.tag,
       trustDomain: values.trustDomain,
       meshID: values.meshId ?? '',
-      sds: { enabled: usesSds(values), udsPath: usesSds(values) ? PROXY.sdsUdsPath : '', token: { aud: values.sdsTokenAudience ?? '' } },
+      sds: { enabled: usesSds(values), udsPath: usesSds(values) ? PROXY.sdsUdsPath : '', token: { aud: usesSds(values) ? sdsAudience(values) : '' } },
       proxy: { image: values.release.images.proxy, statusPort: PROXY.statusPort, tracer: values.telemetry.tracing === 'stackdriver' ? 'stackdriver' : 'zipkin' },
       proxy_init: { image: values.release.images.proxy },
     },
