@@ -3,7 +3,7 @@ import { clusterFields, PROFILES } from './schema';
 import { meshOptionFields } from './mesh-options';
 import { hasPath, isMapping, mergeDefaults } from './defaults';
 import { InputError, Problem } from './problems';
-import { clusterRuleProblems, unsafeStringProblems } from './rules';
+import { clusterRuleProblems, tolerantRuleProblems, unsafeStringProblems } from './rules';
 import { supportProblems } from './support-rules';
 import { didYouMean } from './suggest';
 import { parseYamlInput } from './yaml-input';
@@ -53,7 +53,12 @@ export function parseConfig(text: string, file?: string): ConfigInput {
     const placed = (found: Problem[]) => found.map((p) => ({ ...p, path: place(p.path.slice(at.length)) }));
     const found: Problem[] = placed(unsafeStringProblems(merged, at));
     if (!result.success) {
-      found.push(...zodProblems(result.error, merged, place));
+      const shape = zodProblems(result.error, merged, place);
+      found.push(...shape);
+      // Report the rules' problems too, except where the shape is already wrong.
+      const wrong = shape.map((p) => p.path.join('.'));
+      const overlaps = (p: Problem) => wrong.some((w) => { const q = p.path.join('.'); return q === w || q.startsWith(`${w}.`) || w.startsWith(`${q}.`); });
+      found.push(...placed(tolerantRuleProblems(merged, at, [supportProblems])).filter((p) => !overlaps(p)));
     } else {
       found.push(...placed([...clusterRuleProblems(result.data, at), ...supportProblems(result.data, at)]));
       clusters.push(result.data);

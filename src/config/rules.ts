@@ -14,14 +14,41 @@ type Path = readonly (string | number)[];
  * finds; none stops at the first.
  */
 export function clusterRuleProblems(c: ClusterInput, at: Path): Problem[] {
-  return [
-    ...releaseProblems(c, at),
-    ...versionProblems(c, at),
-    ...nodePoolProblems(c, at),
-    ...profileFieldProblems(c, at),
-    ...ingressProblems(c, at),
-    ...certificateProblems(c, at),
-  ];
+  return CLUSTER_RULES.flatMap((rule) => rule(c, at));
+}
+
+/**
+ * The rules one by one, so that a config whose shape is partly wrong still gets every
+ * rule that can run on it: a rule that meets a value of the wrong type simply throws,
+ * and only that rule is skipped (the shape problem is reported already).
+ */
+export function tolerantRuleProblems(c: unknown, at: Path, extra: readonly ((c: ClusterInput, at: Path) => Problem[])[] = []): Problem[] {
+  return [...CLUSTER_RULES, ...extra].flatMap((rule) => {
+    try {
+      return rule(c as ClusterInput, at);
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** A namespace policy must do something, and JWT options need origins to apply to. */
+function namespacePolicyProblems(c: ClusterInput, at: Path): Problem[] {
+  const problems: Problem[] = [];
+  (c.mesh?.namespacePolicies ?? []).forEach((p, i) => {
+    const path = [...at, 'mesh', 'namespacePolicies', i];
+    if (p.mtls === undefined && p.origins === undefined) {
+      // An empty Policy is not harmless in Istio 1.4: it overrides the MeshPolicy and
+      // turns peer authentication off for the namespace.
+      problems.push({ path, message: 'must set mtls or origins: an empty namespace Policy switches off the mesh-wide mTLS policy for the namespace' });
+    }
+    const optional = p.originIsOptional ?? p.origin_is_optional;
+    const binding = p.principalBinding ?? p.principal_binding;
+    if (p.origins === undefined && (optional !== undefined || binding !== undefined)) {
+      problems.push({ path: [...path, optional !== undefined ? 'originIsOptional' : 'principalBinding'], message: 'applies to JWT origins; this policy lists none' });
+    }
+  });
+  return problems;
 }
 
 /** Your own CA and generation options exclude each other; lifetimes must nest. */
@@ -139,6 +166,16 @@ function profileFieldProblems(c: ClusterInput, at: Path): Problem[] {
   }
   return problems;
 }
+
+const CLUSTER_RULES: readonly ((c: ClusterInput, at: Path) => Problem[])[] = [
+  releaseProblems,
+  versionProblems,
+  nodePoolProblems,
+  profileFieldProblems,
+  ingressProblems,
+  certificateProblems,
+  namespacePolicyProblems,
+];
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 

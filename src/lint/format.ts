@@ -1,24 +1,54 @@
 import type { Profile } from '../config/schema';
 import type { LintFinding, LintInputError } from './model';
 
-/** Output of `asmpkg lint`: one line per finding (text) or one JSON document. */
+/** Output of `asmpkg lint`: two lines per finding (text) or one JSON document. */
 
+/** Every stderr line of asmpkg starts with this (as `main` prints errors). */
+export const STDERR_PREFIX = 'asmpkg: ';
+
+/**
+ * A finding as text: `file:line:col: severity rule: Kind ns/name: what: why`, then an
+ * indented line with the offending field path and the fix (what JSON output has too).
+ */
 export function findingLine(f: LintFinding): string {
   const who = `${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name ?? '(unnamed)'}`;
-  return `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${who}: ${f.message}: ${f.reason}`;
+  return `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${who}: ${f.message}: ${f.reason}\n    field: ${f.field}; fix: ${f.fix}`;
 }
 
+/** The input error for a path (directory) that holds no manifest files at all. */
+export function noManifestsMessage(path: string): string {
+  return `no manifests found in ${path} (no *.yaml, *.yml or *.json files)`;
+}
+
+/** One stderr line: `asmpkg: file:line:col: message` (or the message alone when it names the path). */
 export function inputErrorLine(e: LintInputError): string {
-  return `${e.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}`;
+  if (e.message === noManifestsMessage(e.file)) return `${STDERR_PREFIX}${e.message}`;
+  return `${STDERR_PREFIX}${e.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}`;
 }
 
-export function summaryLine(findings: readonly LintFinding[], files: number): string {
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The last line of text output. With input errors it says the check is incomplete
+ * (and never that nothing was found): some manifests were not checked.
+ */
+export function summaryLine(findings: readonly LintFinding[], files: number, inputErrors = 0): string {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
-  if (findings.length === 0) return `no unsupported ASM features found in ${files} file${files === 1 ? '' : 's'}`;
-  return `${findings.length} finding${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) in ${files} file${files === 1 ? '' : 's'}`;
+  const found =
+    findings.length === 0
+      ? undefined
+      : `${plural(findings.length, 'finding')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
+  if (inputErrors > 0) {
+    return (
+      `check incomplete: ${plural(inputErrors, 'input error')} (on stderr), so some manifests were not checked; ` +
+      `${found ?? 'no findings'} in the ${plural(files, 'file')} read`
+    );
+  }
+  if (found === undefined) return `no unsupported ASM features found in ${plural(files, 'file')}`;
+  return `${found} in ${plural(files, 'file')}`;
 }
 
 export function lintJson(profile: Profile, findings: readonly LintFinding[], errors: readonly LintInputError[]): string {
-  return JSON.stringify({ profile, findings, errors }, null, 2);
+  return JSON.stringify({ profile, complete: errors.length === 0, findings, errors }, null, 2);
 }

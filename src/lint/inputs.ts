@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { noManifestsMessage } from './format';
 import type { LintInputError } from './model';
 
 /**
@@ -43,7 +44,17 @@ export async function readInputs(paths: readonly string[], sources: InputSources
       errors.push({ file: p, message: describe(e) });
       continue;
     }
-    const files = stat.isDirectory() ? (await walk(abs)).map((rel) => ({ shown: path.join(p, rel), abs: path.join(abs, rel) })) : [{ shown: p, abs }];
+    let files: { shown: string; abs: string }[] = [{ shown: p, abs }];
+    if (stat.isDirectory()) {
+      try {
+        files = (await walk(abs)).map((rel) => ({ shown: path.join(p, rel), abs: path.join(abs, rel) }));
+      } catch (e) {
+        errors.push({ file: p, message: describe(e) });
+        continue;
+      }
+      // A typo'd or empty directory must not pass as "nothing unsupported found".
+      if (files.length === 0) errors.push({ file: p, message: noManifestsMessage(p) });
+    }
     for (const f of files) {
       try {
         const size = (await fs.stat(f.abs)).size;

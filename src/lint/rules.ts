@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import type { LintHit, LintResource, LintRule } from './model';
 
 /**
@@ -78,7 +79,16 @@ function loadBalancerRule(feature: string, setting: string, what: string): LintR
   };
 }
 
-/** Istio port protocols (and Service port name prefixes) ASM only carries as TCP. */
+/**
+ * Istio port protocols (and Service port name prefixes) ASM only carries as TCP.
+ *
+ * The matrix marks `traffic.tcp` (TCP byte streams) `default` on every profile, and
+ * says of each of these protocols that ASM 1.4 has no L7 support for it. So a rule
+ * reports a port that declares the L7 protocol (`name: kafka`, `name: redis-main`,
+ * `protocol: MONGO`, `appProtocol: redis`), and never a port declared as TCP:
+ * `tcp-kafka`, `tcp-redis` and `tcp-mongo` name the protocol `tcp` (Istio 1.4 reads
+ * the name up to the first `-`), which is what the fix asks for.
+ */
 const TCP_ONLY_PROTOCOLS = [
   { protocol: 'mongo', feature: 'traffic.mongo-l7', title: 'MongoDB' },
   { protocol: 'redis', feature: 'traffic.redis-l7', title: 'Redis' },
@@ -111,7 +121,7 @@ function declaredPorts(r: LintResource): { declared: string; path: Path; how: st
 const tcpOnlyRules: LintRule[] = TCP_ONLY_PROTOCOLS.map(({ protocol, feature, title }) => ({
   feature,
   severity: 'warning',
-  fix: `name the port tcp-… (or protocol TCP) and treat ${title} as a TCP byte stream`,
+  fix: `name the port tcp-${protocol} (or protocol TCP) and treat ${title} as a TCP byte stream`,
   check: (r) => declaredPorts(r).filter((p) => p.declared === protocol).map((p) => ({ path: p.path, message: `${title} L7 (${p.how})` })),
 }));
 
@@ -126,6 +136,24 @@ const websocket: LintRule = {
       return ws?.value === true ? [{ path: ['spec', 'http', i, ws.key], message: 'WebSocket L7 routing (websocketUpgrade: true)' }] : [];
     });
   },
+};
+
+/** Service `appProtocol` values that ask for WebSocket (Kubernetes' own names included). */
+const WEBSOCKET_APP_PROTOCOLS = ['websocket', 'ws', 'wss', 'kubernetes.io/ws', 'kubernetes.io/wss'];
+
+/**
+ * A Service port with `appProtocol: websocket`. Istio 1.4 ignores `appProtocol` (it
+ * reads port names), but the port asks for WebSocket L7 handling, which ASM 1.4 does
+ * not have: reported as the WebSocket warning, as L7 port names are.
+ */
+const websocketAppProtocol: LintRule = {
+  feature: 'traffic.websocket-l7',
+  severity: 'warning',
+  fix: 'drop appProtocol (Istio 1.4 ignores it) and name the port http-… or tcp-…; WebSocket may still pass as HTTP upgrade or TCP',
+  check: (r) =>
+    declaredPorts(r)
+      .filter((p) => p.path[p.path.length - 1] === 'appProtocol' && WEBSOCKET_APP_PROTOCOLS.includes(p.declared))
+      .map((p) => ({ path: p.path, message: `WebSocket L7 (${p.how})` })),
 };
 
 /** An IPv6 address or CIDR (a colon, and not a `unix://` socket path). */
@@ -218,12 +246,62 @@ const overlayRules: LintRule[] = [
   overlayRule('observability.tracing-stackdriver', 'on-prem, trace to Jaeger', [['values', 'global', 'proxy', 'tracer']], (v) => v === 'stackdriver', 'Stackdriver tracer'),
 ];
 
+// --- the mesh config: ConfigMap istio in istio-system, key `mesh` (MeshConfig as YAML text) ---
+
+/** The MeshConfig parsed from the `istio` ConfigMap's `data.mesh`, if this is that ConfigMap and it parses. */
+function meshConfigOf(r: LintResource): Json | undefined {
+  if (r.group !== '' || r.kind !== 'ConfigMap' || r.name !== 'istio' || r.namespace !== 'istio-system') return undefined;
+  const data = r.body.data;
+  if (!isMap(data) || typeof data.mesh !== 'string') return undefined;
+  try {
+    const mesh: unknown = parseYaml(data.mesh, { maxAliasCount: 100 });
+    return isMap(mesh) ? mesh : undefined;
+  } catch {
+    return undefined; // not ours to judge: istio itself refuses a mesh config that does not parse
+  }
+}
+
+/** Findings inside `data.mesh` point at the `mesh:` key (the text is one YAML string); the field names the path in it. */
+const MESH: Path = ['data', 'mesh'];
+
+const meshAutoMtls: LintRule = {
+  feature: 'security.auto-mtls',
+  severity: 'error',
+  fix: 'set enableAutoMtls: false in the mesh config and use a PERMISSIVE or STRICT MeshPolicy',
+  check: (r) => {
+    const found = dig(meshConfigOf(r), ['enableAutoMtls'], MESH);
+    return found?.value === true ? [{ path: found.path, message: 'auto mTLS enabled in the mesh config (enableAutoMtls: true)' }] : [];
+  },
+};
+
+/**
+ * A Zipkin tracer in the mesh config (`defaultConfig.tracing.zipkin`) while tracing is
+ * on (`enableTracing` is true unless set false). The proxies send Zipkin-API spans to
+ * Jaeger too (supported), and the address alone cannot tell the two apart, so this is
+ * a warning whose fix says so; with `enableTracing: false` nothing is sent and
+ * nothing is reported (asmpkg renders that for `tracing: off`).
+ */
+const meshZipkin: LintRule = {
+  feature: 'observability.zipkin',
+  severity: 'warning',
+  fix: 'trace to Stackdriver (GKE) or Jaeger; if the zipkin address is a Jaeger collector, this is supported (--fail-on error lets it pass)',
+  check: (r) => {
+    const mesh = meshConfigOf(r);
+    if (!mesh || field(mesh, 'enableTracing')?.value === false) return [];
+    const found = dig(mesh, ['defaultConfig', 'tracing', 'zipkin'], MESH);
+    if (!found) return [];
+    const address = field(found.value, 'address')?.value;
+    return [{ path: found.path, message: `Zipkin tracer in the mesh config${typeof address === 'string' ? ` (address ${address})` : ''}` }];
+  },
+};
+
 /** Every rule, in the order findings for one resource are reported. */
 export const LINT_RULES: readonly LintRule[] = [
   envoyFilter,
   loadBalancerRule('traffic.consistent-hash-lb', 'consistentHash', 'consistent-hash'),
   loadBalancerRule('traffic.locality-lb', 'localityLbSetting', 'locality-weighted'),
   websocket,
+  websocketAppProtocol,
   ...tcpOnlyRules,
   ipv6,
   servicePolicy,
@@ -231,4 +309,6 @@ export const LINT_RULES: readonly LintRule[] = [
   rbacV1alpha1,
   mixerAdapters,
   ...overlayRules,
+  meshAutoMtls,
+  meshZipkin,
 ];

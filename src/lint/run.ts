@@ -21,8 +21,9 @@ export interface LintRunOptions {
 
 /**
  * Lints every path and reports. Returns the exit code: 2 if any input could not be
- * read (the rest is still linted and reported), else 1 if a finding fails under
- * `failOn`, else 0.
+ * read or a path holds no manifests (the rest is still linted and every finding
+ * reported, and the summary says the check is incomplete), else 1 if a finding fails
+ * under `failOn`, else 0. Every stderr line starts with `asmpkg: `.
  */
 export async function runLint(paths: readonly string[], options: LintRunOptions, io: LintIO): Promise<number> {
   const read = await readInputs(paths, io);
@@ -34,13 +35,16 @@ export async function runLint(paths: readonly string[], options: LintRunOptions,
     errors.push(...result.errors);
   }
   const findings = sortFindings(found);
+  // Findings always go to stdout, even when some input was unreadable: a broken file
+  // must not hide what the readable ones contain.
   if (options.format === 'json') {
     io.stdout(lintJson(options.profile, findings, errors));
+    for (const e of errors) io.stderr(inputErrorLine(e));
   } else {
     for (const f of findings) io.stdout(findingLine(f));
-    io.stdout(summaryLine(findings, read.inputs.length));
+    for (const e of errors) io.stderr(inputErrorLine(e));
+    io.stdout(summaryLine(findings, read.inputs.length, errors.length));
   }
-  for (const e of errors) io.stderr(inputErrorLine(e));
   if (errors.length > 0) return 2;
   return findings.some((f) => fails(f, options.failOn)) ? 1 : 0;
 }

@@ -154,3 +154,30 @@ describe('certificate options', () => {
     expect(refusal(configText(withField(ONPREM_CLUSTER, 'certificates', { rootValidityDays: 365 }))).join('\n')).toMatch(/certificates\.rootValidityDays = 365: the intermediate's lifetime \(1825 days\)/);
   });
 });
+
+describe('every problem in one run, shape and rules together', () => {
+  test('a wrong name does not hide the version, machine type and node count', () => {
+    const bad = { ...GKE_CLUSTER, name: 'Bad_Name', version: '1.14.8-gke.17', nodePool: { machineType: 'n1-standard-2', nodeCount: 3 } };
+    const lines = refusal(configText(bad));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/clusters\[0\]\.name = "Bad_Name": must be a cluster name/),
+        expect.stringMatching(/clusters\[0\]\.version = "1\.14\.8-gke\.17": is below the minimum/),
+        expect.stringMatching(/clusters\[0\]\.nodePool\.machineType = "n1-standard-2": has 2 vCPU/),
+        expect.stringMatching(/clusters\[0\]\.nodePool\.nodeCount = 3: must be at least 4/),
+      ]),
+    );
+    expect(lines).toHaveLength(4);
+  });
+
+  test('a field of the wrong type is reported once, by its shape, not again by a rule', () => {
+    const lines = refusal(configText(withField(GKE_CLUSTER, 'nodePool.nodeCount', 'four')));
+    expect(lines.filter((l) => l.includes('nodePool.nodeCount'))).toHaveLength(1);
+  });
+
+  test('namespace policies must do something; JWT options need origins', () => {
+    const lines = refusal(configText(withField(GKE_CLUSTER, 'mesh', { namespacePolicies: [{ namespace: 'shop' }, { namespace: 'web', mtls: 'STRICT', originIsOptional: true }] }))).join('\n');
+    expect(lines).toMatch(/clusters\[0\]\.mesh\.namespacePolicies\[0\]: must set mtls or origins/);
+    expect(lines).toMatch(/clusters\[0\]\.mesh\.namespacePolicies\[1\]\.originIsOptional: applies to JWT origins; this policy lists none/);
+  });
+});

@@ -82,7 +82,7 @@ const jwtOrigin = fc.record(
 
 /** Namespace policies of the forms ASM 1.4 supports: no targets; JWT only optional with USE_ORIGIN. */
 const namespacePolicy = fc.oneof(
-  fc.record({ namespace: dnsLabel, mtls: fc.constantFrom('PERMISSIVE', 'STRICT') }, { requiredKeys: ['namespace'] }),
+  fc.record({ namespace: dnsLabel, mtls: fc.constantFrom('PERMISSIVE', 'STRICT') }),
   fc
     .tuple(dnsLabel, fc.option(fc.constantFrom('PERMISSIVE', 'STRICT'), { nil: undefined }), fc.array(jwtOrigin, { minLength: 1, maxLength: 2 }), fc.boolean())
     .map(([namespace, mtls, origins, protoNames]) => ({

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { component, ISTIO_NAMESPACE, servicePort } from '../../catalog/components';
 import { imageRef } from '../../catalog/release';
-import type { Deployment, Service, ServiceAccount } from '../k8s';
+import type { Deployment, Probe, Service, ServiceAccount } from '../k8s';
+import { CACERTS_SECRET_NAME } from '../security/cacerts-secret';
 import { MeshComponentParts } from './component';
+import { NON_ROOT } from './security-context';
 import type { MeshValues } from './values';
 
 export interface CitadelProps {
@@ -10,8 +12,7 @@ export interface CitadelProps {
   readonly values: MeshValues;
 }
 
-/** The secret holding the plugged-in CA (SPEC section 8), and where Citadel mounts it. */
-export const CACERTS_SECRET = 'cacerts';
+/** Where Citadel mounts the plugged-in CA, secret `cacerts` (SPEC section 8). */
 export const CACERTS_MOUNT_PATH = '/etc/cacerts';
 
 /** Lifetime of the workload certificates Citadel issues (Istio 1.4 default). */
@@ -38,8 +39,9 @@ export class Citadel extends Construct {
 
     this.serviceAccount = parts.serviceAccount();
 
+    // Istio 1.4's only health check of Citadel: its monitoring port answers /version
+    const health: Probe = { httpGet: { path: '/version', port: monitoring.targetPort }, initialDelaySeconds: 5, periodSeconds: 5 };
     this.deployment = parts.deployment({
-      replicas: 1,
       containers: [
         {
           name: 'citadel',
@@ -63,14 +65,16 @@ export class Citadel extends Construct {
             { containerPort: grpc.targetPort, name: grpc.name, protocol: 'TCP' },
             { containerPort: monitoring.targetPort, name: monitoring.name, protocol: 'TCP' },
           ],
-          livenessProbe: { httpGet: { path: '/version', port: monitoring.targetPort }, initialDelaySeconds: 5, periodSeconds: 5 },
-          resources: { requests: { cpu: '10m' } },
+          livenessProbe: health,
+          readinessProbe: health,
+          resources: parts.resources('citadel'),
           volumeMounts: [{ name: 'cacerts', mountPath: CACERTS_MOUNT_PATH, readOnly: true }],
+          securityContext: NON_ROOT,
         },
       ],
       // Not optional (Istio 1.4 marked it optional): without the plugged-in CA the pod
       // waits with "secret cacerts not found" instead of crash-looping.
-      volumes: [{ name: 'cacerts', secret: { secretName: CACERTS_SECRET } }],
+      volumes: [{ name: 'cacerts', secret: { secretName: CACERTS_SECRET_NAME } }],
     });
 
     this.service = parts.service();
@@ -84,7 +88,7 @@ export class Citadel extends Construct {
       { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
     ]);
 
-    // unlike the other control-plane budgets, Citadel's selects by the catalog selector only
-    parts.podDisruptionBudget({ selector: c.selector, minAvailable: 1 });
+    // from the catalog: none for the single Citadel (it would block every node drain)
+    parts.podDisruptionBudget();
   }
 }

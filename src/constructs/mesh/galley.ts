@@ -1,44 +1,61 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringifyYaml } from '../../util/yaml';
-import { apiVersionFor } from '../../catalog/api-versions';
-import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
+import { COMPONENTS, ISTIO_NAMESPACE, servicePort } from '../../catalog/components';
+import { PROXY } from '../../catalog/proxy';
 import { imageRef } from '../../catalog/release';
 import { ConfigMap } from '../k8s';
 import { MeshComponentParts } from './component';
 import { controlPlaneProxy, controlPlaneProxyVolumes } from './control-plane-proxy';
 import { MESH_CONFIG_MAP } from './mesh-config';
+import { NON_ROOT } from './security-context';
 import type { MeshValues } from './values';
 
-/** Name of galley's ValidatingWebhookConfiguration. */
+/**
+ * Name of the ValidatingWebhookConfiguration galley creates and reconciles (galley's
+ * `--webhook-name` default, whatever the file's metadata says).
+ */
 export const GALLEY_WEBHOOK = 'istio-galley';
-const GALLEY_CONFIG_MAP = 'istio-galley-configuration';
+/** ConfigMap with the webhook configuration galley reconciles from (`--validation-webhook-config-file`). */
+export const GALLEY_CONFIG_MAP = 'istio-galley-configuration';
+/** Key of the webhook configuration in {@link GALLEY_CONFIG_MAP}. */
+export const GALLEY_WEBHOOK_FILE = 'validatingwebhookconfiguration.yaml';
+const GALLEY_CONFIG_DIR = '/etc/config';
 const GALLEY_ENVOY_CONFIG_MAP = 'galley-envoy-config';
-/** Port galley serves the validation webhook on in the pod (Service port 443). */
-export const GALLEY_VALIDATION_PORT = 9443;
-const GALLEY_MCP_PORT = 9901;
-const GALLEY_MCP_TLS_PORT = 15019;
+/** Galley writes its probe files here (`--livenessProbePath`, `--readinessProbePath`): an emptyDir. */
+const GALLEY_PROBE_DIR = '/tmp';
+
+/** Galley's ports in the pod, from its Service in the catalog. */
+const PORTS = {
+  /** Validation webhook (`--validation-port`, Service port 443). */
+  validation: servicePort('galley', 'https-validation').targetPort,
+  monitoring: servicePort('galley', 'http-monitoring').targetPort,
+  /** Plain MCP, reached only through the pod's Envoy. */
+  mcp: servicePort('galley', 'grpc-mcp').targetPort,
+  /** MCP over mTLS, served by the pod's Envoy. */
+  mcpTls: servicePort('galley', 'grpc-tls-mcp').targetPort,
+} as const;
 
 const CREATE_UPDATE = ['CREATE', 'UPDATE'];
 
 /**
  * Galley's validating webhooks (Istio 1.4): Pilot's kinds at `/admitpilot`, the
- * Mixer config kinds the package installs CRDs for at `/admitmixer`. No caBundle:
- * galley writes it when it reconciles the configuration.
+ * Mixer config kinds the package installs CRDs for at `/admitmixer`. This is the
+ * content of galley's webhook file, not an object of the package: galley creates the
+ * configuration once its webhook serves (`--enable-reconcileWebhookConfiguration`),
+ * with its CA as caBundle, so applying the package never meets a webhook that is not
+ * there yet. Galley 1.4 decodes the file as and creates the object with
+ * admissionregistration.k8s.io/v1beta1, whatever the cluster version.
  */
-export function galleyWebhookConfiguration(kubernetesVersion: string): Record<string, unknown> {
-  const apiVersion = apiVersionFor('ValidatingWebhookConfiguration', kubernetesVersion);
-  const v1 = apiVersion === 'admissionregistration.k8s.io/v1';
+export function galleyWebhookConfiguration(): Record<string, unknown> {
   const webhook = (name: string, path: string, rules: unknown[]) => ({
     name,
     clientConfig: { service: { name: COMPONENTS.galley.service!.name, namespace: ISTIO_NAMESPACE, path } },
     rules,
     failurePolicy: 'Fail',
     sideEffects: 'None',
-    ...(v1 ? { admissionReviewVersions: ['v1beta1'] } : {}),
   });
   return {
-    apiVersion,
+    apiVersion: 'admissionregistration.k8s.io/v1beta1',
     kind: 'ValidatingWebhookConfiguration',
     metadata: { name: GALLEY_WEBHOOK, labels: { ...COMPONENTS.galley.labels } },
     webhooks: [
@@ -68,7 +85,7 @@ export function galleyWebhookConfiguration(kubernetesVersion: string): Record<st
 
 let envoyTemplate: string | undefined;
 
-/** Envoy bootstrap of galley's proxy: mTLS MCP on 15019 forwarded to galley's plain MCP port (constant, built once). */
+/** Envoy bootstrap of galley's proxy: mTLS MCP (15019) forwarded to galley's plain MCP port (constant, built once). */
 export function galleyEnvoyTemplate(): string {
   envoyTemplate ??= buildEnvoyTemplate();
   return envoyTemplate;
@@ -77,21 +94,21 @@ export function galleyEnvoyTemplate(): string {
 function buildEnvoyTemplate(): string {
   return stringifyYaml(
     {
-      admin: { access_log_path: '/dev/null', address: { socket_address: { address: '127.0.0.1', port_value: 15000 } } },
+      admin: { access_log_path: '/dev/null', address: { socket_address: { address: '127.0.0.1', port_value: PROXY.proxyAdminPort } } },
       static_resources: {
         clusters: [
           {
-            name: `in.${GALLEY_MCP_PORT}`,
+            name: `in.${PORTS.mcp}`,
             http2_protocol_options: {},
             connect_timeout: '1.000s',
-            hosts: [{ socket_address: { address: '127.0.0.1', port_value: GALLEY_MCP_PORT } }],
+            hosts: [{ socket_address: { address: '127.0.0.1', port_value: PORTS.mcp } }],
             circuit_breakers: { thresholds: [{ max_connections: 100000, max_pending_requests: 100000, max_requests: 100000, max_retries: 3 }] },
           },
         ],
         listeners: [
           {
-            name: String(GALLEY_MCP_TLS_PORT),
-            address: { socket_address: { address: '0.0.0.0', port_value: GALLEY_MCP_TLS_PORT } },
+            name: String(PORTS.mcpTls),
+            address: { socket_address: { address: '0.0.0.0', port_value: PORTS.mcpTls } },
             filter_chains: [
               {
                 filters: [
@@ -99,13 +116,13 @@ function buildEnvoyTemplate(): string {
                     name: 'envoy.http_connection_manager',
                     config: {
                       codec_type: 'HTTP2',
-                      stat_prefix: String(GALLEY_MCP_TLS_PORT),
+                      stat_prefix: String(PORTS.mcpTls),
                       http2_protocol_options: { max_concurrent_streams: 1073741824 },
                       http_filters: [{ name: 'envoy.router' }],
                       route_config: {
-                        name: String(GALLEY_MCP_TLS_PORT),
+                        name: String(PORTS.mcpTls),
                         virtual_hosts: [
-                          { name: 'istio-galley', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: `in.${GALLEY_MCP_PORT}`, timeout: '0.000s' } }] },
+                          { name: 'istio-galley', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: `in.${PORTS.mcp}`, timeout: '0.000s' } }] },
                         ],
                       },
                     },
@@ -128,16 +145,12 @@ function buildEnvoyTemplate(): string {
   );
 }
 
-const webhookFiles = new Map<string, string>();
+let webhookFile: string | undefined;
 
-/** The webhook configuration as the YAML file galley reconciles from (cached per Kubernetes version). */
-function webhookFile(kubernetesVersion: string): string {
-  let text = webhookFiles.get(kubernetesVersion);
-  if (text === undefined) {
-    text = stringifyYaml(galleyWebhookConfiguration(kubernetesVersion));
-    webhookFiles.set(kubernetesVersion, text);
-  }
-  return text;
+/** The webhook configuration as the YAML file galley reconciles from (constant, built once). */
+export function galleyWebhookFile(): string {
+  webhookFile ??= stringifyYaml(galleyWebhookConfiguration());
+  return webhookFile;
 }
 
 export interface GalleyProps {
@@ -145,8 +158,9 @@ export interface GalleyProps {
 }
 
 /**
- * Galley (istio-galley): validates Istio config (webhook on 443 -> 9443) and serves
- * it to pilot over MCP (9901 in the pod, 15019 with mTLS through its Envoy).
+ * Galley (istio-galley): validates Istio config (webhook on 443 -> 9443, whose
+ * configuration it creates itself) and serves it to pilot over MCP (9901 in the pod,
+ * 15019 with mTLS through its Envoy).
  */
 export class Galley extends Construct {
   static readonly spec = COMPONENTS.galley;
@@ -164,7 +178,15 @@ export class Galley extends Construct {
     parts.clusterRole([
       { apiGroups: istioGroups, resources: ['*'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: istioGroups, resources: ['*/status'], verbs: ['update'] },
-      { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], verbs: ['*'] },
+      // its own webhook configuration only: created once (create cannot be limited by name),
+      // then read (list/watch by metadata.name) and reconciled
+      { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations'], verbs: ['create'] },
+      {
+        apiGroups: ['admissionregistration.k8s.io'],
+        resources: ['validatingwebhookconfigurations'],
+        resourceNames: [GALLEY_WEBHOOK],
+        verbs: ['get', 'list', 'watch', 'update'],
+      },
       { apiGroups: ['extensions', 'apps'], resources: ['deployments'], resourceNames: [c.workloadName], verbs: ['get'] },
       { apiGroups: [''], resources: ['pods', 'nodes', 'services', 'endpoints', 'namespaces'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['extensions'], resources: ['ingresses'], verbs: ['get', 'list', 'watch'] },
@@ -172,12 +194,11 @@ export class Galley extends Construct {
       { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
     ]);
 
-    const webhook = galleyWebhookConfiguration(v);
     new ConfigMap(this, 'Configuration', {
       name: GALLEY_CONFIG_MAP,
       namespace: ISTIO_NAMESPACE,
       labels,
-      data: { 'validatingwebhookconfiguration.yaml': webhookFile(v) },
+      data: { [GALLEY_WEBHOOK_FILE]: galleyWebhookFile() },
     });
     new ConfigMap(this, 'EnvoyConfig', {
       name: GALLEY_ENVOY_CONFIG_MAP,
@@ -192,7 +213,6 @@ export class Galley extends Construct {
       periodSeconds: 5,
     });
     parts.deployment({
-      replicas: 1,
       containers: [
         {
           name: 'galley',
@@ -202,8 +222,8 @@ export class Galley extends Construct {
             'server',
             '--meshConfigFile=/etc/mesh-config/mesh',
             '--livenessProbeInterval=1s',
-            '--livenessProbePath=/tmp/healthliveness',
-            '--readinessProbePath=/tmp/healthready',
+            `--livenessProbePath=${GALLEY_PROBE_DIR}/healthliveness`,
+            `--readinessProbePath=${GALLEY_PROBE_DIR}/healthready`,
             '--readinessProbeInterval=1s',
             // plain MCP stays in the pod; the pod's Envoy serves it with mTLS on 15019
             '--insecure=true',
@@ -212,30 +232,34 @@ export class Galley extends Construct {
             '--enable-server=true',
             `--deployment-namespace=${ISTIO_NAMESPACE}`,
             '--validation-webhook-config-file',
-            '/etc/config/validatingwebhookconfiguration.yaml',
-            '--monitoringPort=15014',
-            `--validation-port=${GALLEY_VALIDATION_PORT}`,
+            `${GALLEY_CONFIG_DIR}/${GALLEY_WEBHOOK_FILE}`,
+            `--monitoringPort=${PORTS.monitoring}`,
+            `--validation-port=${PORTS.validation}`,
             '--log_output_level=default:info',
           ],
-          ports: [{ containerPort: GALLEY_VALIDATION_PORT }, { containerPort: 15014 }, { containerPort: GALLEY_MCP_PORT }],
-          livenessProbe: probe('/tmp/healthliveness'),
-          readinessProbe: probe('/tmp/healthready'),
-          resources: { requests: { cpu: '100m' } },
+          ports: [{ containerPort: PORTS.validation }, { containerPort: PORTS.monitoring }, { containerPort: PORTS.mcp }],
+          livenessProbe: probe(`${GALLEY_PROBE_DIR}/healthliveness`),
+          readinessProbe: probe(`${GALLEY_PROBE_DIR}/healthready`),
+          resources: parts.resources('galley'),
           volumeMounts: [
             { name: 'istio-certs', mountPath: '/etc/certs', readOnly: true },
-            { name: 'config', mountPath: '/etc/config', readOnly: true },
+            { name: 'config', mountPath: GALLEY_CONFIG_DIR, readOnly: true },
             { name: 'mesh-config', mountPath: '/etc/mesh-config', readOnly: true },
+            { name: 'probes', mountPath: GALLEY_PROBE_DIR },
           ],
+          securityContext: NON_ROOT,
         },
         controlPlaneProxy(values, {
           serviceCluster: c.workloadName,
           templateFile: '/var/lib/istio/galley/envoy/envoy.yaml.tmpl',
-          ports: [GALLEY_MCP_TLS_PORT],
+          ports: [PORTS.mcpTls],
+          resources: parts.resources('istio-proxy'),
           extraMounts: [{ name: 'envoy-config', mountPath: '/var/lib/istio/galley/envoy' }],
         }),
       ],
       volumes: [
         ...controlPlaneProxyVolumes(values, c.serviceAccount),
+        { name: 'probes', emptyDir: {} },
         { name: 'envoy-config', configMap: { name: GALLEY_ENVOY_CONFIG_MAP } },
         { name: 'config', configMap: { name: GALLEY_CONFIG_MAP } },
         { name: 'mesh-config', configMap: { name: MESH_CONFIG_MAP } },
@@ -244,6 +268,5 @@ export class Galley extends Construct {
 
     parts.service();
     parts.podDisruptionBudget();
-    new ApiObject(this, 'Webhook', webhook as { apiVersion: string; kind: string });
   }
 }

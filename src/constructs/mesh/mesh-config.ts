@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { stringifyYaml } from '../../util/yaml';
-import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
+import { COMPONENTS, ISTIO_NAMESPACE, serviceAddress, serviceHost } from '../../catalog/components';
 import { PROXY } from '../../catalog/proxy';
 import { ConfigMap } from '../k8s';
 import { injectionTemplate, sdsAudience, usesSds, zipkinAddress } from './injection-template';
@@ -20,6 +20,16 @@ export function accessLogFile(values: MeshValues): string {
 function tracing(values: MeshValues): Record<string, unknown> {
   const zipkin = zipkinAddress(values);
   return zipkin ? { zipkin: { address: zipkin } } : { stackdriver: {} };
+}
+
+/**
+ * Where pilot gets its config: galley's MCP over mTLS, which galley's Envoy serves on
+ * 15019 (galley itself serves plain MCP on 9901 inside its pod, `--insecure=true`).
+ * Pilot dials it with its `/etc/certs` workload certificate (ISTIO_MUTUAL) and checks
+ * galley's certificate for the `.svc` name Citadel gives it.
+ */
+export function galleyConfigSource(): { address: string; tlsSettings: { mode: 'ISTIO_MUTUAL' } } {
+  return { address: serviceAddress('galley', 'grpc-tls-mcp', `${serviceHost('galley')}.svc`), tlsSettings: { mode: 'ISTIO_MUTUAL' } };
 }
 
 /**
@@ -49,12 +59,7 @@ export function meshConfig(values: MeshValues): Record<string, unknown> {
     outboundTrafficPolicy: { mode: values.outboundTrafficPolicy },
     rootNamespace: ISTIO_NAMESPACE,
     certificates: [],
-    configSources: [
-      {
-        address: `${COMPONENTS.galley.service!.name}.${ISTIO_NAMESPACE}.svc:9901`,
-        tlsSettings: { mode: 'ISTIO_MUTUAL' },
-      },
-    ],
+    configSources: [galleyConfigSource()],
     defaultConfig: {
       connectTimeout: PROXY.connectTimeout,
       configPath: PROXY.configPath,

@@ -1,21 +1,25 @@
 import { Construct } from 'constructs';
-import { COMPONENTS } from '../../catalog/components';
+import { COMPONENTS, servicePort } from '../../catalog/components';
 import { PROXY } from '../../catalog/proxy';
 import { imageRef } from '../../catalog/release';
 import { MeshComponentParts } from './component';
 import { controlPlaneProxy, controlPlaneProxyVolumes, fieldEnv } from './control-plane-proxy';
 import { MESH_CONFIG_MAP } from './mesh-config';
+import { NON_ROOT } from './security-context';
 import type { MeshValues } from './values';
 
 export interface PilotProps {
   readonly values: MeshValues;
-  /** HPA bounds; Istio 1.4: 1..5 at 80% CPU. */
-  readonly autoscale?: { readonly min: number; readonly max: number; readonly cpuTargetAverageUtilization: number };
 }
 
 /**
  * Pilot (istio-pilot): xDS server. `discovery` serves plain gRPC on 15010 inside the
  * pod; its Envoy terminates mTLS on 15011 (the address sidecars use).
+ *
+ * RBAC is Istio 1.4's pilot role less what this configuration never uses: with
+ * `--secureGrpcAddr ""` and no `certificates` in the mesh config, pilot issues no
+ * certificates (no CSRs, no secret writes). It reads secrets only for multicluster
+ * remote-cluster secrets in its own namespace, so that is a Role in istio-system.
  */
 export class Pilot extends Construct {
   static readonly spec = COMPONENTS.pilot;
@@ -26,7 +30,10 @@ export class Pilot extends Construct {
     const c = COMPONENTS.pilot;
     const v = values.kubernetesVersion;
     const parts = new MeshComponentParts(this, c, v);
-    const autoscale = props.autoscale ?? { min: 1, max: 5, cpuTargetAverageUtilization: 80 };
+    const monitoring = servicePort('pilot', 'http-monitoring');
+    const http = servicePort('pilot', 'http-legacy-discovery');
+    const grpc = servicePort('pilot', 'grpc-xds');
+    const grpcTls = servicePort('pilot', 'https-xds');
 
     parts.serviceAccount();
     parts.clusterRole([
@@ -39,23 +46,20 @@ export class Pilot extends Construct {
       { apiGroups: ['extensions'], resources: ['ingresses', 'ingresses/status'], verbs: ['*'] },
       { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'list', 'watch', 'update'] },
       { apiGroups: [''], resources: ['endpoints', 'pods', 'services', 'namespaces', 'nodes'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'watch', 'list', 'update', 'delete'] },
-      {
-        apiGroups: ['certificates.k8s.io'],
-        resources: ['certificatesigningrequests', 'certificatesigningrequests/approval', 'certificatesigningrequests/status'],
-        verbs: ['update', 'create', 'get', 'delete'],
-      },
     ]);
+    parts.role('SecretsRole', {
+      name: `${c.workloadName}-secrets`,
+      rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+    });
 
     parts.deployment({
-      antiAffinity: { mode: 'preferred' },
       containers: [
         {
           name: 'discovery',
           image: imageRef(values.release, 'pilot', values.hub, values.tag),
           args: [
             'discovery',
-            '--monitoringAddr=:15014',
+            `--monitoringAddr=:${monitoring.targetPort}`,
             '--log_output_level=default:info',
             '--domain',
             PROXY.clusterDomain,
@@ -66,8 +70,8 @@ export class Pilot extends Construct {
             '--keepaliveMaxServerConnectionAge',
             '30m',
           ],
-          ports: [{ containerPort: 8080 }, { containerPort: 15010 }],
-          readinessProbe: { httpGet: { path: '/ready', port: 8080 }, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 5 },
+          ports: [{ containerPort: http.targetPort }, { containerPort: grpc.targetPort }],
+          readinessProbe: { httpGet: { path: '/ready', port: http.targetPort }, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 5 },
           env: [
             fieldEnv('POD_NAME', 'metadata.name'),
             fieldEnv('POD_NAMESPACE', 'metadata.namespace'),
@@ -76,16 +80,19 @@ export class Pilot extends Construct {
             { name: 'PILOT_ENABLE_PROTOCOL_SNIFFING_FOR_OUTBOUND', value: 'true' },
             { name: 'PILOT_ENABLE_PROTOCOL_SNIFFING_FOR_INBOUND', value: 'false' },
           ],
-          resources: { requests: { cpu: '500m', memory: '2048Mi' } },
+          resources: parts.resources('discovery'),
           volumeMounts: [
             { name: 'config-volume', mountPath: '/etc/istio/config' },
             { name: 'istio-certs', mountPath: '/etc/certs', readOnly: true },
           ],
+          securityContext: NON_ROOT,
         },
         controlPlaneProxy(values, {
           serviceCluster: c.workloadName,
+          // the proxyv2 image's bootstrap for pilot: mTLS on 15011 to discovery's 15010
           templateFile: '/etc/istio/proxy/envoy_pilot.yaml.tmpl',
-          ports: [15011],
+          ports: [grpcTls.targetPort],
+          resources: parts.resources('istio-proxy'),
         }),
       ],
       volumes: [{ name: 'config-volume', configMap: { name: MESH_CONFIG_MAP } }, ...controlPlaneProxyVolumes(values, c.serviceAccount)],
@@ -93,10 +100,6 @@ export class Pilot extends Construct {
 
     parts.service();
     parts.podDisruptionBudget();
-    parts.horizontalPodAutoscaler({
-      minReplicas: autoscale.min,
-      maxReplicas: autoscale.max,
-      cpuTargetAverageUtilization: autoscale.cpuTargetAverageUtilization,
-    });
+    parts.horizontalPodAutoscaler();
   }
 }

@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { apiVersionFor } from '../../catalog/api-versions';
-import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
+import { COMPONENTS, ISTIO_NAMESPACE, servicePort } from '../../catalog/components';
 import { imageRef } from '../../catalog/release';
 import { INJECTOR_CERTS_SECRET_NAME } from '../security/webhook-cert-secret';
 import { MeshComponentParts } from './component';
 import { INJECTOR_CONFIG_MAP, MESH_CONFIG_MAP } from './mesh-config';
+import { NON_ROOT } from './security-context';
 import type { MeshValues } from './values';
 
 /** Name of the injector's MutatingWebhookConfiguration. */
@@ -13,10 +14,15 @@ export const INJECTOR_WEBHOOK = 'istio-sidecar-injector';
 /** The namespace label that turns injection on (SPEC section 5). */
 export const INJECTION_LABEL = { 'istio-injection': 'enabled' } as const;
 
+/** The injector writes its health file here (`--healthCheckFile`): an emptyDir, as the root filesystem is read-only. */
+const HEALTH_DIR = '/tmp';
+
 /**
  * The injector's MutatingWebhookConfiguration: pod CREATE in namespaces labelled
  * `istio-injection: enabled`. No caBundle: the injector patches it in
- * (`--reconcileWebhookConfig=true`).
+ * (`--reconcileWebhookConfig=true`). `sideEffects: None` on every version
+ * (admissionregistration v1beta1 has it since Kubernetes 1.12); no `timeoutSeconds`,
+ * which 1.13 does not know (the API server's default of 30s applies, 10s on v1).
  */
 export function injectorWebhookConfiguration(kubernetesVersion: string): Record<string, unknown> {
   const apiVersion = apiVersionFor('MutatingWebhookConfiguration', kubernetesVersion);
@@ -32,7 +38,8 @@ export function injectorWebhookConfiguration(kubernetesVersion: string): Record<
         rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
         failurePolicy: 'Fail',
         namespaceSelector: { matchLabels: { ...INJECTION_LABEL } },
-        ...(v1 ? { sideEffects: 'None', admissionReviewVersions: ['v1beta1'] } : {}),
+        sideEffects: 'None',
+        ...(v1 ? { admissionReviewVersions: ['v1beta1'] } : {}),
       },
     ],
   };
@@ -63,13 +70,14 @@ export class SidecarInjector extends Construct {
       { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations'], verbs: ['get', 'list', 'watch', 'patch'] },
     ]);
 
+    const webhookPort = servicePort('sidecarInjector', 'https-inject').targetPort;
+    const healthFile = `${HEALTH_DIR}/health`;
     const probe = {
-      exec: { command: ['/usr/local/bin/sidecar-injector', 'probe', '--probe-path=/health', '--interval=4s'] },
+      exec: { command: ['/usr/local/bin/sidecar-injector', 'probe', `--probe-path=${healthFile}`, '--interval=4s'] },
       initialDelaySeconds: 4,
       periodSeconds: 4,
     };
     parts.deployment({
-      replicas: 1,
       containers: [
         {
           name: 'sidecar-injector-webhook',
@@ -81,20 +89,26 @@ export class SidecarInjector extends Construct {
             '--injectConfig=/etc/istio/inject/config',
             '--meshConfig=/etc/istio/config/mesh',
             '--healthCheckInterval=2s',
-            '--healthCheckFile=/health',
+            `--healthCheckFile=${healthFile}`,
             '--reconcileWebhookConfig=true',
+            // not Istio 1.4's 443: a non-root process cannot bind it (the Service maps 443 here)
+            `--port=${webhookPort}`,
           ],
+          ports: [{ containerPort: webhookPort }],
           livenessProbe: probe,
           readinessProbe: probe,
-          resources: { requests: { cpu: '10m' } },
+          resources: parts.resources('sidecar-injector-webhook'),
           volumeMounts: [
             { name: 'config-volume', mountPath: '/etc/istio/config', readOnly: true },
             { name: 'certs', mountPath: '/etc/istio/certs', readOnly: true },
             { name: 'inject-config', mountPath: '/etc/istio/inject', readOnly: true },
+            { name: 'health', mountPath: HEALTH_DIR },
           ],
+          securityContext: NON_ROOT,
         },
       ],
       volumes: [
+        { name: 'health', emptyDir: {} },
         { name: 'config-volume', configMap: { name: MESH_CONFIG_MAP } },
         // Citadel's istio.<service account> Secret on-prem; rendered by asmpkg into secrets/ on GKE.
         { name: 'certs', secret: { secretName: INJECTOR_CERTS_SECRET_NAME } },
