@@ -27,6 +27,8 @@ export interface JobContext {
   readonly outDir: string;
   /** Directory of the config file: relative paths in the config (certificates.dir) start there. */
   readonly configDir: string;
+  /** How the config file is named in messages. */
+  readonly configName: string;
   readonly regenerateCa: boolean;
 }
 
@@ -102,7 +104,7 @@ async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, inpu
     const { files, problems: readProblems } = await readCaDir(dir);
     const problems = [...readProblems, ...(await validateCaFiles(files))];
     if (problems.length > 0) {
-      throw new CliError(problems.map((p) => `asmpkg: ${field}: ${path.join(userDir, p.file)}: ${p.reason}`).join('\n'), 2);
+      throw new CliError(problems.map((p) => `asmpkg: ${req.configName}: ${field}: ${path.join(userDir, p.file)}: ${p.reason}`).join('\n'), 2);
     }
     for (const name of CA_FILE_NAMES) inputs.push({ path: path.relative(req.configDir, path.join(dir, name)), sha256: sha256(files[name]!) });
     return files as CaFiles;

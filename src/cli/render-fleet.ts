@@ -44,7 +44,7 @@ export async function renderFleet(req: FleetRequest): Promise<FleetResult> {
     throw e;
   }
 
-  const context: JobContext = { outDir: req.outDir, configDir: req.configDir, regenerateCa: req.regenerateCa };
+  const context: JobContext = { outDir: req.outDir, configDir: req.configDir, configName: req.shown, regenerateCa: req.regenerateCa };
   const results = await renderClusters(specs, context, req.progress);
 
   const entries = new Map<string, RenderedFile[]>();

@@ -47,13 +47,16 @@ export function parseConfig(text: string, file?: string): ConfigInput {
   raw.clusters.forEach((rawCluster, i) => {
     const at = ['clusters', i];
     const merged = mergeDefaults(raw.defaults, rawCluster);
+    const clusterName = isMapping(rawCluster) && typeof rawCluster.name === 'string' ? ` "${rawCluster.name}"` : '';
     const result = clusterSchema.safeParse(merged);
     const place = (path: readonly (string | number)[]) => provenance(path, rawCluster, raw.defaults, at);
     // Rules report paths below the cluster; say `defaults.…` where the value came from there.
-    const placed = (found: Problem[]) => found.map((p) => ({ ...p, path: place(p.path.slice(at.length)) }));
+    // A value from defaults may be wrong for one cluster only: name the cluster too.
+    const inCluster = (p: Problem): Problem => (p.path[0] === 'defaults' ? { ...p, message: `${p.message} (for clusters[${i}]${clusterName})` } : p);
+    const placed = (found: Problem[]) => found.map((p) => inCluster({ ...p, path: place(p.path.slice(at.length)) }));
     const found: Problem[] = placed(unsafeStringProblems(merged, at));
     if (!result.success) {
-      const shape = zodProblems(result.error, merged, place);
+      const shape = zodProblems(result.error, merged, place).map(inCluster);
       found.push(...shape);
       // Report the rules' problems too, except where the shape is already wrong.
       const wrong = shape.map((p) => p.path.join('.'));

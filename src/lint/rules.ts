@@ -89,11 +89,12 @@ function loadBalancerRule(feature: string, setting: string, what: string): LintR
  * `tcp-kafka`, `tcp-redis` and `tcp-mongo` name the protocol `tcp` (Istio 1.4 reads
  * the name up to the first `-`), which is what the fix asks for.
  */
-const TCP_ONLY_PROTOCOLS = [
+const TCP_ONLY_PROTOCOLS: readonly { protocol: string; feature: string; title: string; also?: string }[] = [
   { protocol: 'mongo', feature: 'traffic.mongo-l7', title: 'MongoDB' },
   { protocol: 'redis', feature: 'traffic.redis-l7', title: 'Redis' },
-  { protocol: 'kafka', feature: 'traffic.kafka-l7', title: 'Kafka' },
-] as const;
+  // The matrix warns that Kafka's broker redirects break even over TCP, so the fix says what TCP needs.
+  { protocol: 'kafka', feature: 'traffic.kafka-l7', title: 'Kafka', also: '; clients follow the brokers\' advertised addresses, so each broker must be reachable by them (a headless Service)' },
+];
 
 /** Ports that declare a protocol, with the path of the declaring field. */
 function declaredPorts(r: LintResource): { declared: string; path: Path; how: string }[] {
@@ -118,10 +119,10 @@ function declaredPorts(r: LintResource): { declared: string; path: Path; how: st
   return out;
 }
 
-const tcpOnlyRules: LintRule[] = TCP_ONLY_PROTOCOLS.map(({ protocol, feature, title }) => ({
+const tcpOnlyRules: LintRule[] = TCP_ONLY_PROTOCOLS.map(({ protocol, feature, title, also }) => ({
   feature,
   severity: 'warning',
-  fix: `name the port tcp-${protocol} (or protocol TCP) and treat ${title} as a TCP byte stream`,
+  fix: `name the port tcp-${protocol} (or protocol TCP) and treat ${title} as a TCP byte stream${also ?? ''}`,
   check: (r) => declaredPorts(r).filter((p) => p.declared === protocol).map((p) => ({ path: p.path, message: `${title} L7 (${p.how})` })),
 }));
 

@@ -3,7 +3,6 @@ import { component } from '../../catalog/components';
 import type { Deployment, Service, ServiceAccount } from '../k8s';
 import { MeshComponentParts } from './component';
 import { defaultSecretVolumes, gatewayProxyContainer, gatewayVolumes } from './gateway-proxy';
-import { GATEWAY_AUTOSCALE } from './ingress-gateway';
 import type { MeshValues } from './values';
 
 export interface EgressGatewayProps {
@@ -36,7 +35,8 @@ export class EgressGateway extends Construct {
     });
 
     this.service = parts.service();
-    parts.podDisruptionBudget({ minAvailable: 1 });
-    parts.horizontalPodAutoscaler(GATEWAY_AUTOSCALE);
+    // from the catalog: an HPA from one pod, and no PodDisruptionBudget (it would block drains at one pod)
+    parts.podDisruptionBudget();
+    parts.horizontalPodAutoscaler();
   }
 }

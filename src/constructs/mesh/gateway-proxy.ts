@@ -4,7 +4,7 @@
  * certificate (SDS through the node agent on GKE, Citadel's `istio.*` secret on-prem).
  */
 import { apiVersionFor } from '../../catalog/api-versions';
-import { ISTIO_NAMESPACE, type ComponentSpec } from '../../catalog/components';
+import { containerResources, ISTIO_NAMESPACE, type ComponentSpec } from '../../catalog/components';
 import { PROXY } from '../../catalog/proxy';
 import { imageRef } from '../../catalog/release';
 import type { Container, EnvVar, Volume, VolumeMount } from '../k8s/types';
@@ -126,7 +126,7 @@ export function gatewayProxyContainer(o: GatewayProxyOptions): Container {
       successThreshold: 1,
       timeoutSeconds: 1,
     },
-    resources: o.component.resources['istio-proxy'] ?? PROXY.resources,
+    resources: containerResources(o.component.id, 'istio-proxy'),
     env,
     volumeMounts,
     // root, to listen on 80 and 443 in the pod as Istio 1.4's gateways do (see rootWith)

@@ -4,6 +4,7 @@ import { imageRef } from '../../catalog/release';
 import type { Container, Deployment, Service, ServiceAccount } from '../k8s';
 import { MeshComponentParts } from './component';
 import { defaultSecretVolumes, gatewayProxyContainer, gatewayVolumes } from './gateway-proxy';
+import { NON_ROOT } from './security-context';
 import type { MeshValues } from './values';
 
 export interface IngressGatewayProps {
@@ -13,9 +14,6 @@ export interface IngressGatewayProps {
 
 /** Gateway SDS socket directory shared by the `ingress-sds` and `istio-proxy` containers. */
 const GATEWAY_SDS_PATH = '/var/run/ingress_gateway';
-
-/** HPA bounds and CPU target of Istio 1.4's gateways. */
-export const GATEWAY_AUTOSCALE = { minReplicas: 1, maxReplicas: 5, cpuTargetAverageUtilization: 80 } as const;
 
 /**
  * The ingress gateway, `istio-ingressgateway`: Envoy as the mesh's edge proxy behind a
@@ -40,13 +38,15 @@ export class IngressGateway extends Construct {
     const sds: Container = {
       name: 'ingress-sds',
       image: imageRef(v.release, 'nodeAgent', v.hub, v.tag),
-      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
+      resources: parts.resources('ingress-sds'),
       env: [
         { name: 'ENABLE_WORKLOAD_SDS', value: 'false' },
         { name: 'ENABLE_INGRESS_GATEWAY_SDS', value: 'true' },
         { name: 'INGRESS_GATEWAY_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
       ],
+      // its socket (made 0666) is in an emptyDir: it needs no root, unlike the proxy beside it
       volumeMounts: [{ name: 'ingressgatewaysdsudspath', mountPath: GATEWAY_SDS_PATH }],
+      securityContext: NON_ROOT,
     };
     const proxy = gatewayProxyContainer({
       values: v,
@@ -70,7 +70,7 @@ export class IngressGateway extends Construct {
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'watch', 'list'] }],
     });
 
-    parts.podDisruptionBudget({ name: 'ingressgateway', minAvailable: 1 });
-    parts.horizontalPodAutoscaler(GATEWAY_AUTOSCALE);
+    parts.podDisruptionBudget();
+    parts.horizontalPodAutoscaler();
   }
 }

@@ -1,9 +1,12 @@
 import { Construct } from 'constructs';
 import { component } from '../../catalog/components';
+import { GKE_API } from '../../catalog/gcp-services';
+import { PROXY } from '../../catalog/proxy';
 import { imageRef } from '../../catalog/release';
 import type { DaemonSet, EnvVar, ServiceAccount } from '../k8s';
-import { PROXY } from '../../catalog/proxy';
 import { MeshComponentParts } from './component';
+import { fieldEnv } from './control-plane-proxy';
+import { rootWith } from './security-context';
 import type { MeshValues } from './values';
 
 export interface NodeAgentProps {
@@ -12,7 +15,7 @@ export interface NodeAgentProps {
 }
 
 /** Mesh CA: the CA the node agent gets workload certificates from on GKE. */
-export const MESH_CA = { provider: 'GoogleCA', address: 'meshca.googleapis.com:443', plugins: 'GoogleTokenExchange' } as const;
+export const MESH_CA = { provider: 'GoogleCA', address: GKE_API.meshCaAddress, plugins: 'GoogleTokenExchange' } as const;
 
 /**
  * The node agent, DaemonSet `istio-nodeagent` (GKE only): one per node, it serves
@@ -41,7 +44,7 @@ export class NodeAgent extends Construct {
       // the node agent cannot review Mesh CA-bound tokens itself: Mesh CA does
       { name: 'VALID_TOKEN', value: 'true' },
       { name: 'TRUST_DOMAIN', value: v.trustDomain },
-      { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      fieldEnv('NAMESPACE', 'metadata.namespace'),
     ];
 
     this.daemonSet = parts.daemonSet({
@@ -50,8 +53,11 @@ export class NodeAgent extends Construct {
           name: 'nodeagent',
           image: imageRef(v.release, 'nodeAgent', v.hub, v.tag),
           env,
-          resources: { requests: { cpu: '10m' } },
+          // Istio 1.4 gave it no probes (it serves only the SDS socket); requests and limits from the catalog
+          resources: parts.resources('nodeagent'),
           volumeMounts: [{ name: 'sdsudspath', mountPath: PROXY.sdsUdsDir }],
+          // root: it creates the SDS socket in the node's root-owned /var/run/sds (and makes it 0666 for the proxies)
+          securityContext: rootWith(),
         },
       ],
       volumes: [{ name: 'sdsudspath', hostPath: { path: PROXY.sdsUdsDir } }],

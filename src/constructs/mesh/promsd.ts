@@ -4,6 +4,7 @@ import { component, ISTIO_NAMESPACE, PROMSD_IMAGES, servicePort } from '../../ca
 import { ConfigMap, type Container, type Deployment, type Service, type ServiceAccount } from '../k8s';
 import { PROXY } from '../../catalog/proxy';
 import { MeshComponentParts } from './component';
+import { NON_ROOT } from './security-context';
 import type { MeshValues } from './values';
 
 export interface PromsdProps {
@@ -112,11 +113,13 @@ export class Promsd extends Construct {
       ports: [{ containerPort: web.targetPort, name: web.name, protocol: 'TCP' }],
       livenessProbe: { httpGet: { path: '/-/healthy', port: web.targetPort } },
       readinessProbe: { httpGet: { path: '/-/ready', port: web.targetPort } },
-      resources: { requests: { cpu: '10m' } },
+      resources: parts.resources('prometheus'),
       volumeMounts: [
         { name: 'config-volume', mountPath: CONFIG_DIR },
         { name: 'data', mountPath: DATA_DIR },
       ],
+      // it writes only its TSDB, in the `data` emptyDir
+      securityContext: NON_ROOT,
     };
     const containers: Container[] = [prometheus];
 
@@ -133,13 +136,14 @@ export class Promsd extends Construct {
           `--prometheus.wal-directory=${DATA_DIR}/wal`,
           `--prometheus.api-address=http://127.0.0.1:${web.targetPort}/`,
         ],
-        resources: { requests: { cpu: '10m' } },
+        resources: parts.resources('stackdriver-prometheus-sidecar'),
         volumeMounts: [{ name: 'data', mountPath: DATA_DIR }],
+        // the same UID as Prometheus, whose WAL it reads
+        securityContext: NON_ROOT,
       });
     }
 
     this.deployment = parts.deployment({
-      replicas: 1,
       containers,
       volumes: [
         { name: 'config-volume', configMap: { name: this.configMap.name } },
@@ -149,7 +153,8 @@ export class Promsd extends Construct {
 
     this.service = parts.service();
 
-    // Prometheus' Kubernetes service discovery (endpoints and pods, cluster-wide).
-    parts.clusterRole([{ apiGroups: [''], resources: ['nodes', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }]);
+    // Prometheus' Kubernetes service discovery: the `endpoints` role (endpoints, their
+    // services and pods) and the `pod` role; no `node` role, so no nodes.
+    parts.clusterRole([{ apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] }]);
   }
 }
