@@ -1,8 +1,11 @@
 /**
- * The capabilities table: which apiVersion each kind is rendered with, by the
- * Kubernetes minor version of the target cluster (SPEC section 6). Every construct
- * that emits a kind whose API group changed across releases asks here; nothing else
- * in the code base hard-codes such an apiVersion.
+ * The capabilities table: which apiVersion each Kubernetes kind is rendered with, by
+ * the Kubernetes minor version of the target cluster (SPEC section 6). The builders
+ * of `src/constructs/k8s` and the mesh constructs ask here for every Kubernetes kind
+ * they emit or name (e.g. a gateway's `ISTIO_META_OWNER`). Not from this table:
+ * Istio's own kinds (their versions are those of the CRDs, `crds.ts`), the
+ * IstioControlPlane input of istioctl, and galley's webhook file, which galley 1.4
+ * always decodes and creates as admissionregistration.k8s.io/v1beta1.
  */
 
 /** Kinds whose apiVersion depends on the cluster version. */
@@ -24,6 +27,9 @@ export type VersionedKind =
   | 'ClusterRole'
   | 'ClusterRoleBinding';
 
+/** Kubernetes minor of the oldest cluster any supported release runs on (1.13). */
+export const OLDEST_MINOR = 13;
+
 /** One row of the table: from Kubernetes minor `since` (inclusive) on, use `apiVersion`. */
 export interface ApiVersionStep {
   /** Kubernetes minor (the `N` of `1.N`) from which this apiVersion is used. */
@@ -32,43 +38,44 @@ export interface ApiVersionStep {
 }
 
 /**
- * Per kind, the apiVersion steps in ascending `since` order. The first step starts at
- * the oldest cluster the releases support (1.13); later steps start where Kubernetes
- * made the newer version GA (beta versions are kept while they still serve, so
- * 1.13–1.15 clusters get exactly the versions SPEC section 6 lists).
+ * Per kind, the apiVersion steps in ascending `since` order. The first step is what
+ * the oldest cluster the releases support (1.13) serves, and is used for any older
+ * minor too; later steps start where Kubernetes made the newer version GA (beta
+ * versions are kept while they still serve, so 1.13–1.15 clusters get exactly the
+ * versions SPEC section 6 lists).
  */
 export const API_VERSIONS: Readonly<Record<VersionedKind, readonly ApiVersionStep[]>> = {
   PodDisruptionBudget: [
-    { since: 0, apiVersion: 'policy/v1beta1' },
+    { since: OLDEST_MINOR, apiVersion: 'policy/v1beta1' },
     { since: 21, apiVersion: 'policy/v1' },
   ],
   HorizontalPodAutoscaler: [
-    { since: 0, apiVersion: 'autoscaling/v2beta1' },
+    { since: OLDEST_MINOR, apiVersion: 'autoscaling/v2beta1' },
     { since: 23, apiVersion: 'autoscaling/v2' },
   ],
   MutatingWebhookConfiguration: [
-    { since: 0, apiVersion: 'admissionregistration.k8s.io/v1beta1' },
+    { since: OLDEST_MINOR, apiVersion: 'admissionregistration.k8s.io/v1beta1' },
     { since: 16, apiVersion: 'admissionregistration.k8s.io/v1' },
   ],
   ValidatingWebhookConfiguration: [
-    { since: 0, apiVersion: 'admissionregistration.k8s.io/v1beta1' },
+    { since: OLDEST_MINOR, apiVersion: 'admissionregistration.k8s.io/v1beta1' },
     { since: 16, apiVersion: 'admissionregistration.k8s.io/v1' },
   ],
   CustomResourceDefinition: [
-    { since: 0, apiVersion: 'apiextensions.k8s.io/v1beta1' },
+    { since: OLDEST_MINOR, apiVersion: 'apiextensions.k8s.io/v1beta1' },
     { since: 16, apiVersion: 'apiextensions.k8s.io/v1' },
   ],
-  Deployment: [{ since: 0, apiVersion: 'apps/v1' }],
-  DaemonSet: [{ since: 0, apiVersion: 'apps/v1' }],
-  ServiceAccount: [{ since: 0, apiVersion: 'v1' }],
-  Service: [{ since: 0, apiVersion: 'v1' }],
-  ConfigMap: [{ since: 0, apiVersion: 'v1' }],
-  Secret: [{ since: 0, apiVersion: 'v1' }],
-  Namespace: [{ since: 0, apiVersion: 'v1' }],
-  Role: [{ since: 0, apiVersion: 'rbac.authorization.k8s.io/v1' }],
-  RoleBinding: [{ since: 0, apiVersion: 'rbac.authorization.k8s.io/v1' }],
-  ClusterRole: [{ since: 0, apiVersion: 'rbac.authorization.k8s.io/v1' }],
-  ClusterRoleBinding: [{ since: 0, apiVersion: 'rbac.authorization.k8s.io/v1' }],
+  Deployment: [{ since: OLDEST_MINOR, apiVersion: 'apps/v1' }],
+  DaemonSet: [{ since: OLDEST_MINOR, apiVersion: 'apps/v1' }],
+  ServiceAccount: [{ since: OLDEST_MINOR, apiVersion: 'v1' }],
+  Service: [{ since: OLDEST_MINOR, apiVersion: 'v1' }],
+  ConfigMap: [{ since: OLDEST_MINOR, apiVersion: 'v1' }],
+  Secret: [{ since: OLDEST_MINOR, apiVersion: 'v1' }],
+  Namespace: [{ since: OLDEST_MINOR, apiVersion: 'v1' }],
+  Role: [{ since: OLDEST_MINOR, apiVersion: 'rbac.authorization.k8s.io/v1' }],
+  RoleBinding: [{ since: OLDEST_MINOR, apiVersion: 'rbac.authorization.k8s.io/v1' }],
+  ClusterRole: [{ since: OLDEST_MINOR, apiVersion: 'rbac.authorization.k8s.io/v1' }],
+  ClusterRoleBinding: [{ since: OLDEST_MINOR, apiVersion: 'rbac.authorization.k8s.io/v1' }],
 };
 
 /**

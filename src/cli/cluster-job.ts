@@ -37,6 +37,8 @@ export interface ClusterResult {
   readonly files: RenderedFile[];
   /** Files outside OUT the package depends on (a user's CA), for the index. */
   readonly inputs: IndexInput[];
+  /** Key material made new by this run (`CA`, `sidecar injector certificate`). */
+  readonly newKeys: string[];
 }
 
 /** What the main thread hands a worker, and what a worker sends back per cluster. */
@@ -47,11 +49,11 @@ export interface WorkerInput {
 export type WorkerMessage = { readonly index: number; readonly result: ClusterResult } | { readonly error: { readonly message: string; readonly exitCode?: number } };
 
 export async function renderClusterJob(spec: ClusterSpec, index: number, context: JobContext): Promise<ClusterResult> {
-  const inputs: IndexInput[] = [];
-  const secrets = await clusterSecrets(spec, index, context, inputs);
-  const files = [...renderCluster(spec), ...clusterSecretFiles(secrets)];
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, inputs };
+  const result: ClusterResult = { files: [], inputs: [], newKeys: [] };
+  const secrets = await clusterSecrets(spec, index, context, result);
+  result.files.push(...renderCluster(spec), ...clusterSecretFiles(secrets));
+  result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return result;
 }
 
 /**
@@ -60,11 +62,11 @@ export async function renderClusterJob(spec: ClusterSpec, index: number, context
  * issues the injector's certificate itself); on GKE, which has no Citadel, the sidecar
  * injector's serving certificate.
  */
-async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext, inputs: IndexInput[]): Promise<ClusterSecrets> {
+async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext, result: ClusterResult): Promise<ClusterSecrets> {
   const sets = SECRETS_RENDERED_APART[meshValuesFor(spec).platform].map((s) => s.set);
   const [ca, sidecarInjector] = await Promise.all([
-    sets.includes('ca') ? clusterCa(spec, index, req, inputs) : undefined,
-    sets.includes('sidecarInjector') ? clusterInjectorCerts(spec, req) : undefined,
+    sets.includes('ca') ? clusterCa(spec, index, req, result) : undefined,
+    sets.includes('sidecarInjector') ? clusterInjectorCerts(spec, req, result) : undefined,
   ]);
   return { ...(ca ? { ca } : {}), ...(sidecarInjector ? { sidecarInjector } : {}) };
 }
@@ -73,13 +75,14 @@ async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext,
  * The sidecar injector's serving certificate of a GKE cluster: generated once, kept in
  * OUT/<cluster>/secrets/sidecar-injector/ and reused; new with --regenerate-ca.
  */
-async function clusterInjectorCerts(spec: ClusterSpec, req: JobContext): Promise<InjectorCerts> {
+async function clusterInjectorCerts(spec: ClusterSpec, req: JobContext, result: ClusterResult): Promise<InjectorCerts> {
   try {
-    const { certs } = await loadOrCreateInjectorCerts(
+    const { certs, generated } = await loadOrCreateInjectorCerts(
       path.join(req.outDir, spec.name, SECRETS_DIR, INJECTOR_CERTS_DIR),
       { cluster: spec.name, organization: spec.certificates.organization },
       { regenerate: req.regenerateCa },
     );
+    if (generated) result.newKeys.push('sidecar injector certificate');
     return certs;
   } catch (e) {
     throw refusal(e);
@@ -96,7 +99,7 @@ function refusal(e: unknown): unknown {
 }
 
 /** The CA of an on-prem cluster: the user's (checked), or one generated once and kept. */
-async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, inputs: IndexInput[]): Promise<CaFiles> {
+async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, result: ClusterResult): Promise<CaFiles> {
   const field = `clusters[${index}].certificates.dir`;
   const userDir = spec.certificates.dir;
   if (userDir) {
@@ -106,11 +109,11 @@ async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, inpu
     if (problems.length > 0) {
       throw new CliError(problems.map((p) => `asmpkg: ${req.configName}: ${field}: ${path.join(userDir, p.file)}: ${p.reason}`).join('\n'), 2);
     }
-    for (const name of CA_FILE_NAMES) inputs.push({ path: path.relative(req.configDir, path.join(dir, name)), sha256: sha256(files[name]!) });
+    for (const name of CA_FILE_NAMES) result.inputs.push({ path: path.relative(req.configDir, path.join(dir, name)), sha256: sha256(files[name]!) });
     return files as CaFiles;
   }
   try {
-    const { ca } = await loadOrCreateCa(
+    const { ca, generated } = await loadOrCreateCa(
       path.join(req.outDir, spec.name, SECRETS_DIR),
       {
         algorithm: spec.certificates.algorithm,
@@ -121,6 +124,7 @@ async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, inpu
       },
       { regenerate: req.regenerateCa },
     );
+    if (generated) result.newKeys.push('CA');
     return ca;
   } catch (e) {
     throw refusal(e);

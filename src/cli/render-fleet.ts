@@ -30,6 +30,8 @@ export interface FleetRequest {
 
 export interface FleetResult {
   readonly output: OutputPlan;
+  /** Clusters whose key material this run made new, with what was made. */
+  readonly newKeys: readonly { readonly cluster: string; readonly keys: readonly string[] }[];
   readonly clusters: number;
   readonly files: number;
 }
@@ -60,7 +62,8 @@ export async function renderFleet(req: FleetRequest): Promise<FleetResult> {
   entries.set(INDEX_FILE, [{ path: INDEX_FILE, content: renderIndex(req.fingerprint, GENERATOR, indexClusters, inputs) }]);
   const stale = (await previousClusters(req.outDir)).filter((name) => !entries.has(name));
   await refuseLosingKeys(req, stale);
-  return { output: { entries, stale }, clusters: specs.length, files: files + 1 };
+  const newKeys = specs.map((spec, i) => ({ cluster: spec.name, keys: results[i].newKeys })).filter((k) => k.keys.length > 0);
+  return { output: { entries, stale }, newKeys, clusters: specs.length, files: files + 1 };
 }
 
 /**

@@ -76,6 +76,14 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
 
   const output = new AtomicOutput(outDir);
   await withSignalsDeferred(output, () => output.write(plan.output, { gitIgnoredSecrets: true }));
+  if (opts.regenerateCa) {
+    // Replacing a CA is an operation on a running mesh: say exactly what changed.
+    for (const { cluster, keys } of plan.newKeys) {
+      io.stderr(`asmpkg: ${cluster}: new ${keys.join(' and ')} in ${opts.out}/${cluster}/secrets/; apply it, then restart the mesh's workloads so they trust it`);
+    }
+  } else if (!opts.quiet && plan.newKeys.length > 0) {
+    io.stdout(`asmpkg: made key material for ${plan.newKeys.length} cluster${plan.newKeys.length === 1 ? '' : 's'}; it stays in ${opts.out}/<cluster>/secrets/ (never commit it) and is reused by later renders`);
+  }
   if (!opts.quiet) {
     const secs = ((Date.now() - started) / 1000).toFixed(2);
     io.stdout(`asmpkg: rendered ${plan.clusters} cluster${plan.clusters === 1 ? '' : 's'} (${plan.files} files) to ${opts.out}/ in ${secs} s; index: ${opts.out}/${INDEX_FILE}`);
@@ -91,7 +99,10 @@ async function withSignalsDeferred(output: AtomicOutput, write: () => Promise<vo
   let signalled: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     signalled = sig;
-    if (!output.inSwap) void output.cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    if (!output.inSwap) {
+      process.stderr.write(`\nasmpkg: interrupted (${sig}); the output directory was not changed\n`);
+      void output.cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

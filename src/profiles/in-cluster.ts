@@ -7,6 +7,7 @@
  */
 import type { App } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { componentsFor, type ComponentId } from '../catalog/components';
 import { IstioCrds } from '../constructs/mesh/crds';
 import { Citadel } from '../constructs/mesh/citadel';
 import { EgressGateway } from '../constructs/mesh/egress-gateway';
@@ -26,12 +27,7 @@ import { PackageFile } from '../render/package-file';
 export type PolicyHook = (scope: Construct, values: MeshValues) => void;
 
 export interface InClusterExtras {
-  /**
-   * Render the mesh-wide `MeshPolicy` `default` with `values.mtls` into the policies file.
-   * @default true
-   */
-  readonly meshPolicy?: boolean;
-  /** Extra mesh-wide resources for the policies file (e.g. namespace-level `Policy`s). */
+  /** Extra mesh-wide resources for the policies file, after the `MeshPolicy` (e.g. namespace-level `Policy`s). */
   readonly policies?: PolicyHook;
 }
 
@@ -52,7 +48,7 @@ export const IN_CLUSTER_FILES = {
 } as const;
 
 const HEADERS = {
-  crds: 'Istio 1.4 CustomResourceDefinitions. Apply first and wait until they are established: kubectl apply -f crds/ && kubectl wait --for condition=established --timeout=60s crd --all',
+  crds: 'Istio 1.4 CustomResourceDefinitions. Apply first and wait until they are established: kubectl apply -f crds/ && kubectl wait --for condition=established --timeout=120s -f crds/',
   inCluster: 'Apply to the mesh cluster with kubectl apply -f in-cluster/ (after crds/).',
   policies: 'Mesh-wide policies; they need the CRDs of crds/ to be established.',
 } as const;
@@ -73,24 +69,28 @@ export function addInClusterFiles(app: App, values: MeshValues, extras: InCluste
   new MeshConfig(config, 'mesh-config', { values });
   new SidecarInjectorConfig(config, 'injector-config', { values });
 
-  // The certificate authority: Citadel with the plugged-in CA on-prem, the node agent
-  // relaying to Mesh CA on GKE.
-  if (values.platform === 'onprem') new Citadel(file(IN_CLUSTER_FILES.citadel), 'citadel', { values });
-  else new NodeAgent(file(IN_CLUSTER_FILES.nodeAgent), 'node-agent', { values });
+  // The platform's components, as the catalog lists them (the certificate authority is
+  // Citadel with the plugged-in CA on-prem, the node agent relaying to Mesh CA on GKE),
+  // each in its own file, created in apply order.
+  const components = componentsFor(values.platform, { egressGateway: values.egressGateway })
+    .map((c) => ({ path: IN_CLUSTER_FILES[c.id], id: c.id }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const { path, id } of components) COMPONENT_BUILDERS[id](file(path), values);
 
-  new Galley(file(IN_CLUSTER_FILES.galley), 'galley', { values });
-  new Pilot(file(IN_CLUSTER_FILES.pilot), 'pilot', { values });
-  new SidecarInjector(file(IN_CLUSTER_FILES.sidecarInjector), 'sidecar-injector', { values });
-  new IngressGateway(file(IN_CLUSTER_FILES.ingressGateway), 'ingress-gateway', { values });
-  if (values.egressGateway) new EgressGateway(file(IN_CLUSTER_FILES.egressGateway), 'egress-gateway', { values });
-  new Promsd(file(IN_CLUSTER_FILES.promsd), 'promsd', { values });
-
-  if (extras.meshPolicy ?? true) {
-    const policies = file(IN_CLUSTER_FILES.policies, HEADERS.policies);
-    new MeshPolicy(policies, 'mesh-policy', { mtls: values.mtls });
-    extras.policies?.(policies, values);
-  } else if (extras.policies) {
-    extras.policies(file(IN_CLUSTER_FILES.policies, HEADERS.policies), values);
-  }
+  const policies = file(IN_CLUSTER_FILES.policies, HEADERS.policies);
+  new MeshPolicy(policies, 'mesh-policy', { mtls: values.mtls });
+  extras.policies?.(policies, values);
   return files;
 }
+
+/** The construct of each component, under the ids the package has always used. */
+const COMPONENT_BUILDERS: Readonly<Record<ComponentId, (scope: Construct, values: MeshValues) => void>> = {
+  citadel: (scope, values) => new Citadel(scope, 'citadel', { values }),
+  nodeAgent: (scope, values) => new NodeAgent(scope, 'node-agent', { values }),
+  galley: (scope, values) => new Galley(scope, 'galley', { values }),
+  pilot: (scope, values) => new Pilot(scope, 'pilot', { values }),
+  sidecarInjector: (scope, values) => new SidecarInjector(scope, 'sidecar-injector', { values }),
+  ingressGateway: (scope, values) => new IngressGateway(scope, 'ingress-gateway', { values }),
+  egressGateway: (scope, values) => new EgressGateway(scope, 'egress-gateway', { values }),
+  promsd: (scope, values) => new Promsd(scope, 'promsd', { values }),
+};

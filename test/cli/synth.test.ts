@@ -239,4 +239,16 @@ describe('asmpkg synth', () => {
     const piped = await run(['synth', '-c', w.config, '-o', path.join(w.dir, 'o2')], w.dir, { isTTY: false });
     expect(piped.stderr).toBe('');
   });
+
+  test('says which key material it made, and warns loudly when it replaces it', async () => {
+    const w = workspace(configText(GKE_CLUSTER, ONPREM_CLUSTER));
+    const first = await run(['synth', '-c', w.config, '-o', w.out], w.dir);
+    expect(first.stdout).toMatch(/made key material for 2 clusters; it stays in .*\/<cluster>\/secrets\/ \(never commit it\)/);
+    const again = await run(['synth', '-c', w.config, '-o', w.out, '--regenerate-ca', '--quiet'], w.dir);
+    expect(again.code).toBe(0);
+    expect(again.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^asmpkg: asm-gke: new sidecar injector certificate in .*asm-gke\/secrets\/; apply it, then restart/),
+      expect.stringMatching(/^asmpkg: asm-onprem: new CA in .*asm-onprem\/secrets\/; apply it, then restart/),
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { Chart, Testing, ApiObject } from 'cdk8s';
 import { lintObjects, lintText } from '../../src/lint';
+import { feature } from '../../src/catalog/support-matrix';
 
 const lint = (yaml: string, profile: 'gke' | 'onprem' = 'gke') => lintText(yaml, 'm.yaml', { profile }).findings.map((f) => `${f.line} ${f.rule} ${f.field}`);
 
@@ -174,5 +175,76 @@ describe('lintObjects (synthesized, in memory)', () => {
     new ApiObject(chart, 'p', { apiVersion: 'authentication.istio.io/v1alpha1', kind: 'MeshPolicy', metadata: { name: 'default' }, spec: { peers: [{ mtls: {} }] } });
     const findings = lintObjects(Testing.synth(chart), 'chart c');
     expect(findings.map((f) => [f.rule, f.name, f.line])).toEqual([['traffic.envoy-filter', 'f', 0]]);
+  });
+});
+
+describe('TCP-only protocols and the support matrix', () => {
+  const service = (ports: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: n}\nspec:\n  ports:\n${ports}`;
+
+  test('traffic.tcp is supported, so tcp-kafka, tcp-redis and tcp-mongo ports are not findings', () => {
+    expect(feature('traffic.tcp').status).toEqual({ gke: 'default', 'gke-istioctl': 'default', onprem: 'default' });
+    for (const name of ['tcp-kafka', 'tcp-redis', 'tcp-mongo', 'TCP-Kafka']) {
+      expect(lint(service(`  - {name: ${name}, port: 1}\n`))).toEqual([]);
+    }
+  });
+
+  test('the L7 protocol as the name prefix is a finding, whatever follows', () => {
+    expect(lint(service('  - {name: kafka-tcp, port: 1}\n  - {name: redis, port: 2}\n  - {name: mongo-main, port: 3}\n'))).toEqual([
+      '8 traffic.mongo-l7 spec.ports.2.name',
+      '7 traffic.redis-l7 spec.ports.1.name',
+      '6 traffic.kafka-l7 spec.ports.0.name',
+    ]);
+  });
+
+  test('the fix names the tcp- port to use', () => {
+    const [f] = lintText(service('  - {name: redis, port: 1}\n'), 's.yaml').findings;
+    expect(f.fix).toMatch(/^name the port tcp-redis/);
+  });
+});
+
+describe('WebSocket appProtocol', () => {
+  const service = (ports: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports:\n${ports}`;
+
+  test.each(['websocket', 'WebSocket', 'ws', 'kubernetes.io/wss'])('appProtocol %s is the WebSocket warning', (p) => {
+    const findings = lintText(service(`  - name: live\n    port: 1\n    appProtocol: ${p}\n`), 's.yaml').findings;
+    expect(findings.map((f) => `${f.line} ${f.severity} ${f.rule} ${f.field}`)).toEqual(['8 warning traffic.websocket-l7 spec.ports.0.appProtocol']);
+  });
+
+  test('other appProtocols are not WebSocket findings', () => {
+    expect(lint(service('  - {name: web, port: 1, appProtocol: http}\n  - {name: grpc, port: 2, appProtocol: kubernetes.io/h2c}\n'))).toEqual([]);
+  });
+});
+
+describe('mesh config (ConfigMap istio in istio-system, data.mesh)', () => {
+  const meshCm = (mesh: string, meta = 'name: istio, namespace: istio-system') =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {${meta}}\ndata:\n  mesh: |-\n${mesh
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\n`;
+
+  test('enableAutoMtls: true, in either spelling, points at the mesh key', () => {
+    expect(lint(meshCm('enableAutoMtls: true'))).toEqual(['5 security.auto-mtls data.mesh.enableAutoMtls']);
+    expect(lint(meshCm('enable_auto_mtls: true'))).toEqual(['5 security.auto-mtls data.mesh.enable_auto_mtls']);
+    expect(lint(meshCm('enableAutoMtls: false'))).toEqual([]);
+  });
+
+  test('a zipkin tracer is reported while tracing is on (enableTracing defaults to true)', () => {
+    const zipkin = 'defaultConfig:\n  tracing:\n    zipkin:\n      address: zipkin.istio-system:9411';
+    expect(lint(meshCm(zipkin))).toEqual(['5 observability.zipkin data.mesh.defaultConfig.tracing.zipkin']);
+    expect(lint(meshCm(`enableTracing: true\n${zipkin}`))).toEqual(['5 observability.zipkin data.mesh.defaultConfig.tracing.zipkin']);
+    expect(lint(meshCm(`enableTracing: false\n${zipkin}`))).toEqual([]);
+    expect(lint(meshCm('defaultConfig:\n  tracing:\n    stackdriver: {}'))).toEqual([]);
+    const [f] = lintText(meshCm(zipkin), 'm.yaml').findings;
+    expect(f.severity).toBe('warning');
+    expect(f.message).toBe('Zipkin tracer in the mesh config (address zipkin.istio-system:9411)');
+  });
+
+  test('only the istio ConfigMap in istio-system, and only mesh text that parses', () => {
+    expect(lint(meshCm('enableAutoMtls: true', 'name: istio, namespace: default'))).toEqual([]);
+    expect(lint(meshCm('enableAutoMtls: true', 'name: istio-sidecar-injector, namespace: istio-system'))).toEqual([]);
+    expect(lint(meshCm('enableAutoMtls: [true'))).toEqual([]);
+    expect(lint('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata: {mesh: "enableAutoMtls: true"}\n')).toEqual([
+      '4 security.auto-mtls data.mesh.enableAutoMtls',
+    ]);
   });
 });
