@@ -28,7 +28,7 @@ export type VersionedKind =
   | 'ClusterRoleBinding';
 
 /** Kubernetes minor of the oldest cluster any supported release runs on (1.13). */
-export const OLDEST_MINOR = 13;
+const OLDEST_MINOR = 13;
 
 /** One row of the table: from Kubernetes minor `since` (inclusive) on, use `apiVersion`. */
 export interface ApiVersionStep {

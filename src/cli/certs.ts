@@ -65,13 +65,19 @@ export function registerCerts(program: Command, io: CliIO): void {
         'cert-chain.pem (intermediate then root).',
     )
     .option('--out <dir>', 'directory to write the files into, created if needed (required)')
-    .option('--algorithm <name>', `key algorithm: ${CA_ALGORITHMS.join(' or ')}`, DEFAULT_CA_ALGORITHM)
+    // No commander defaults: they would make "given" undetectable (--sidecar-injector refuses
+    // the CA-only options); parseOptions applies the defaults the help text names.
+    .option('--algorithm <name>', `key algorithm: ${CA_ALGORITHMS.join(' or ')} (default: "${DEFAULT_CA_ALGORITHM}")`)
     .option('--cluster <name>', 'cluster name written into the certificate subjects (L=) (default: the name of DIR)')
-    .option('--org <name>', 'organization written into the certificate subjects (O=)', DEFAULT_ORGANIZATION)
-    .option('--root-days <n>', 'root certificate lifetime in days', String(DEFAULT_ROOT_VALIDITY_DAYS))
-    .option('--ca-days <n>', 'intermediate certificate lifetime in days', String(DEFAULT_CA_VALIDITY_DAYS))
+    .option('--org <name>', `organization written into the certificate subjects (O=) (default: "${DEFAULT_ORGANIZATION}")`)
+    .option('--root-days <n>', `root certificate lifetime in days (default: "${DEFAULT_ROOT_VALIDITY_DAYS}")`)
+    .option('--ca-days <n>', `intermediate certificate lifetime in days (default: "${DEFAULT_CA_VALIDITY_DAYS}")`)
     .option('--force', 'replace CA files that already exist in DIR')
-    .option('--sidecar-injector', "write the sidecar injector's webhook certificate (GKE) instead: root-cert.pem, cert-chain.pem, key.pem")
+    .option(
+      '--sidecar-injector',
+      "write the sidecar injector's webhook certificate (GKE) instead: root-cert.pem, cert-chain.pem, key.pem " +
+        '(ECDSA P-256, one self-signed certificate: --algorithm, --root-days and --ca-days do not apply)',
+    )
     .addHelpText(
       'after',
       [
@@ -144,12 +150,31 @@ interface ParsedOptions {
   lines: string[];
 }
 
+/** Options that shape Citadel's CA only; the injector certificate has a fixed form. */
+const CA_ONLY_OPTIONS: readonly { key: 'algorithm' | 'rootDays' | 'caDays'; flag: string }[] = [
+  { key: 'algorithm', flag: '--algorithm' },
+  { key: 'rootDays', flag: '--root-days' },
+  { key: 'caDays', flag: '--ca-days' },
+];
+
+/**
+ * Checks the options and applies their defaults (the option definitions carry none, so
+ * an option is `undefined` here exactly when it was not given).
+ */
 function parseOptions(options: CertsOptions, cwd: string): ParsedOptions {
   const lines: string[] = [];
+  if (options.sidecarInjector) {
+    for (const { key, flag } of CA_ONLY_OPTIONS) {
+      if (options[key] !== undefined) {
+        lines.push(`${flag} does not apply to --sidecar-injector: the injector certificate is ECDSA P-256, one self-signed certificate`);
+      }
+    }
+  }
   if (options.out === undefined || options.out.trim() === '') {
     lines.push('--out: is required; name the directory to write the CA files into');
     return { lines };
   }
+  if (lines.length > 0) return { lines };
   const out = resolve(cwd, options.out);
   const rootValidityDays = parseDays('--root-days', options.rootDays ?? String(DEFAULT_ROOT_VALIDITY_DAYS), lines);
   const caValidityDays = parseDays('--ca-days', options.caDays ?? String(DEFAULT_CA_VALIDITY_DAYS), lines);

@@ -15,9 +15,10 @@ interface LintFlags {
 }
 
 /**
- * Adds `asmpkg lint PATH...`. Findings are printed by the command itself, so a failing
- * run throws a `CliError` with an empty message and exit code 1 (findings) or 2
- * (unreadable input, bad option) for `main` to return.
+ * Adds `asmpkg lint PATH...`. Findings and input errors (`asmpkg: `-prefixed, on
+ * stderr) are printed by the command itself, so a failing run throws a `CliError` with
+ * an empty message and exit code 1 (findings) or 2 (unreadable input, no manifests,
+ * bad option) for `main` to return.
  */
 export function registerLint(program: Command, io: CliIO): void {
   program
@@ -27,14 +28,20 @@ export function registerLint(program: Command, io: CliIO): void {
       'Report every Istio resource in PATH (files, directories searched for *.yaml, *.yml and ' +
         '*.json, or - for standard input) that uses something ASM 1.4 does not support on the ' +
         'chosen profile: EnvoyFilter, consistent-hash or locality load balancing, rbac.istio.io, ' +
-        'service-level or enforcing-JWT authentication policy, L7 WebSocket/MongoDB/Redis/Kafka, and ' +
-        'more. Each finding names its rule (a feature id of docs/support-matrix.md), file:line and reason.',
+        'service-level or enforcing-JWT authentication policy, L7 WebSocket/MongoDB/Redis/Kafka (ports ' +
+        'named tcp-… are TCP, which is supported), auto mTLS or Zipkin in the mesh config, and more. Each ' +
+        'finding names its rule (a feature id of docs/support-matrix.md), file:line and reason, then the ' +
+        'field path and the fix.',
     )
     .argument('<paths...>', 'manifest files or directories, or - for stdin')
     .option('--profile <profile>', `profile whose support statuses apply: ${MATRIX_PROFILES.join(', ')}`, 'gke')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('--fail-on <severity>', 'lowest finding severity that exits 1: warning or error', 'warning')
-    .addHelpText('after', '\nExit codes: 0 no findings, 1 findings, 2 unreadable input or bad option.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no findings, 1 findings, 2 unreadable input, a PATH with no manifests, or bad option.\n' +
+        'With unreadable input every finding is still reported, and the summary says the check is incomplete.',
+    )
     .action(async (paths: string[], flags: LintFlags) => {
       const bad = [
         ...(MATRIX_PROFILES.includes(flags.profile as Profile) ? [] : [`--profile: "${flags.profile}" is not a profile; use one of ${MATRIX_PROFILES.join(', ')}`]),

@@ -1,7 +1,10 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { formatSetterProblem, parseAssignments, setPackageDir } from '../setters';
+import { formatSetterProblem, NO_KPTFILE, parseAssignments, setPackageDir, summariseValue } from '../setters';
 import { CliError, CliIO } from './io';
+
+/** Every stderr line starts with this, as `main` prints errors. */
+const PREFIX = 'asmpkg: ';
 
 interface SetCommandOptions {
   dryRun?: boolean;
@@ -20,6 +23,11 @@ Formats:
 Without NAME=VALUE the packages are re-rendered from the values they record.
 KPT_SET_<NAME>=VALUE in the environment sets the setter named lower-case NAME,
 as kpt does; NAME=VALUE arguments win. Nothing is written if any problem is found.
+Empty values are refused. The well-known ASM setters take only values ASM can
+install with, checked with the config's rules: gcloud.core.project (project ID),
+gcloud.project.projectNumber, cluster-name, gcloud.compute.zone/region,
+gcloud.compute.network/subnetwork, gcloud.container.cluster.releaseChannel
+(RAPID, REGULAR, STABLE), nodeCount (at least 4) and maxNodes (at least nodeCount).
 
 Examples:
   asmpkg set packages/gke gcloud.core.project=my-proj gcloud.project.projectNumber=1234567890
@@ -48,19 +56,25 @@ function runSet(dir: string, assignments: readonly string[], options: SetCommand
   const root = path.resolve(io.cwd, dir);
   const display = (file: string): string => path.join(dir, ...file.split('/'));
   const parsed = parseAssignments(assignments);
-  const lines = parsed.problems.map((p) => `asmpkg set: ${formatSetterProblem(p)}`);
+  const lines = parsed.problems.map((p) => `${PREFIX}${formatSetterProblem(p)}`);
   const outcome =
     lines.length === 0 ? setPackageDir(root, { values: parsed.values, env: io.env, dryRun: options.dryRun }) : undefined;
+  if (outcome?.problems.length === 1 && outcome.problems[0].message === NO_KPTFILE) {
+    // one clear line: DIR is no kpt package at all (an empty or mistyped directory)
+    throw new CliError(`${PREFIX}${dir}: ${NO_KPTFILE}`, 2);
+  }
   // a problem in no particular file (e.g. an unknown setter among several packages) is about DIR
-  for (const p of outcome?.problems ?? []) lines.push(`asmpkg set: ${formatSetterProblem({ ...p, file: p.file ?? '' }, display)}`);
-  for (const w of outcome?.warnings ?? []) io.stderr(`asmpkg set: warning: ${w}`);
+  for (const p of outcome?.problems ?? []) lines.push(`${PREFIX}${formatSetterProblem({ ...p, file: p.file ?? '' }, display)}`);
+  for (const w of outcome?.warnings ?? []) io.stderr(`${PREFIX}warning: ${w}`);
   if (lines.length > 0) {
     const count = `${lines.length} problem${lines.length === 1 ? '' : 's'}`;
-    throw new CliError([...lines, `asmpkg set: nothing was changed (${count})`].join('\n'), 2);
+    throw new CliError([...lines, `${PREFIX}nothing was changed (${count})`].join('\n'), 2);
   }
   const { changes, changed } = outcome!;
   for (const c of changes) {
-    io.stdout(`${options.dryRun ? 'would set ' : ''}${display(c.file)}:${c.line}: ${c.field}: ${c.before || '(none)'} -> ${c.after} [${c.setters.join(', ')}]`);
+    // values are summarised: a long or multi-line field (the injector template) is not dumped
+    const before = c.before ? summariseValue(c.before) : '(none)';
+    io.stdout(`${options.dryRun ? 'would set ' : ''}${display(c.file)}:${c.line}: ${c.field}: ${before} -> ${summariseValue(c.after)} [${c.setters.join(', ')}]`);
   }
   const fields = changes.length;
   io.stdout(

@@ -83,7 +83,7 @@ export function addInClusterFiles(app: App, values: MeshValues, extras: InCluste
   return files;
 }
 
-/** The construct of each component, under the ids the package has always used. */
+/** The construct of each component and its construct id. */
 const COMPONENT_BUILDERS: Readonly<Record<ComponentId, (scope: Construct, values: MeshValues) => void>> = {
   citadel: (scope, values) => new Citadel(scope, 'citadel', { values }),
   nodeAgent: (scope, values) => new NodeAgent(scope, 'node-agent', { values }),

@@ -1,3 +1,4 @@
+import { asmValueProblems, ASM_VALUE_RULES } from './asm-values';
 import { EditBook } from './edits';
 import { setterValuesFromEnv } from './env';
 import { SetterDef } from './kptfile';
@@ -7,7 +8,7 @@ import { applyEdits } from './source';
 import { unknownSetterMessage } from './suggest';
 import { PackageFile, SetOptions, SetOutcome } from './types';
 import { applyV0, refsWithoutDefinitions, resolveV0Setter, v0SetterNames } from './v0';
-import { applyV1, patternSlots, v1SetterNames } from './v1';
+import { applyV1, configValues, patternSlots, v1SetterNames } from './v1';
 import { valueProblem } from './values';
 
 /** Setter names each package knows, for lookups and did-you-mean hints. */
@@ -17,6 +18,32 @@ function knownNames(p: LoadedPackage): Set<string> {
     ...legacySetterNames(legacySlots(p.files)),
     ...v1SetterNames(p.v1, patternSlots(p.files)),
   ]);
+}
+
+/** The problem for a directory with no Kptfile and no inline setters: nothing there is a kpt package. */
+export const NO_KPTFILE = 'no Kptfile found (not a kpt package)';
+
+/** The ASM setter (a key of ASM_VALUE_RULES) a given name sets in these packages, if any. */
+function asmSetterName(packages: readonly LoadedPackage[], name: string): string | undefined {
+  for (const p of packages) {
+    const def = p.v0 ? resolveV0Setter(p.v0.setters, name) : undefined;
+    if (def) for (const n of [def.id, def.name]) if (n in ASM_VALUE_RULES) return n;
+  }
+  return name in ASM_VALUE_RULES ? name : undefined;
+}
+
+/** The value a setter records in the packages (Kptfile, apply-setters config, inline comment), if any. */
+function recordedValue(packages: readonly LoadedPackage[], name: string): string | undefined {
+  for (const p of packages) {
+    const def = p.v0 ? resolveV0Setter(p.v0.setters, name) : undefined;
+    if (def?.value !== undefined) return def.value;
+    const v1 = configValues(p.v1).get(name);
+    if (v1 !== undefined) return v1;
+    for (const slot of legacySlots(p.files)) {
+      for (const s of [slot.meta.setter, ...slot.meta.partialSetters]) if (s?.name === name && s.value !== undefined) return s.value;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -33,6 +60,10 @@ export function applySetters(files: readonly PackageFile[], options: SetOptions 
   const allKnown = new Set(known.flatMap((k) => [...k]));
   const kptfiles = packages.filter((p) => p.pkg.kptfile);
   const unknownAt = kptfiles.length === 1 ? kptfiles[0].pkg.kptfile!.path : undefined;
+  if (kptfiles.length === 0 && allKnown.size === 0 && book.problems.length === 0) {
+    // Not a package at all (an empty or mistyped directory): say so rather than "unknown setter".
+    return { files, changed: [], changes: [], problems: [{ message: NO_KPTFILE }], warnings: book.warnings };
+  }
 
   // explicit NAME=VALUE pairs win over KPT_SET_ variables
   const requested = new Map<string, string>();
@@ -57,11 +88,16 @@ export function applySetters(files: readonly PackageFile[], options: SetOptions 
     requested.set(name, value);
   }
   for (const [name, value] of [...requested]) {
-    const problem = valueProblem(value, undefined);
+    const problem = value.trim() === '' ? `empty value ${JSON.stringify(value)} refused; give a value (for an empty list: [])` : valueProblem(value, undefined);
     if (problem) {
       book.problem({ file: unknownAt, message: `setter ${JSON.stringify(name)}: ${problem}` });
       requested.delete(name);
     }
+  }
+  // the well-known ASM setters take only values ASM can install with (the config's rules)
+  for (const p of asmValueProblems(requested, (name) => asmSetterName(packages, name), (name) => recordedValue(packages, name))) {
+    book.problem({ file: unknownAt, message: p.message });
+    requested.delete(p.setter);
   }
   const renderAll = requested.size === 0;
 

@@ -31,7 +31,8 @@ export const ASM_VALUE_RULES: Readonly<Record<string, AsmValueRule>> = {
   'gcloud.compute.subnetwork': regex(NETWORK_NAME, 'a GCE subnetwork name (lowercase letters, digits, hyphens; letter first, at most 63)'),
   'gcloud.container.cluster.releaseChannel': { rule: 'RAPID, REGULAR or STABLE', ok: (v) => ['RAPID', 'REGULAR', 'STABLE'].includes(v) },
   nodeCount: { rule: `a whole number of nodes, at least ${MIN_NODES} (ASM 1.4 needs ${MIN_NODES} nodes)`, ok: (v) => WHOLE_NUMBER.test(v) && Number(v) >= MIN_NODES },
-  maxNodes: { rule: 'a whole number of nodes, at least nodeCount', ok: (v) => WHOLE_NUMBER.test(v) },
+  // at least nodeCount (checked against the package's nodeCount below), so at least MIN_NODES too
+  maxNodes: { rule: `a whole number of nodes, at least nodeCount (and so at least ${MIN_NODES})`, ok: (v) => WHOLE_NUMBER.test(v) && Number(v) >= MIN_NODES },
 };
 
 export interface AsmValueProblem {

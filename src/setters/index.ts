@@ -3,7 +3,9 @@
  * Formats: kpt v0 openAPI setters/substitutions (Kptfile kpt.dev/v1alpha1), the
  * inline x-kustomize setters of early 2020, and kpt v1 apply-setters (kpt.dev/v1).
  */
-export { applySetters } from './apply';
+export { applySetters, NO_KPTFILE } from './apply';
+export { ASM_VALUE_RULES, asmValueProblems } from './asm-values';
+export { summariseValue } from './display';
 export { checkSetterRefs } from './refs';
 export { readPackageDir, setPackageDir, writeFilesAtomically } from './disk';
 export type { DiskSetOptions } from './disk';

@@ -177,6 +177,8 @@ describe('asmpkg certs', () => {
     for (const text of ['--out <dir>', '--algorithm <name>', 'rsa-4096 or ecdsa-p256', '--force', 'ca-key.pem', 'git-ignored', 'kubectl create secret generic cacerts']) {
       expect(help).toContain(text);
     }
+    // the defaults are applied by the command, and still shown
+    for (const text of ['(default: "rsa-4096")', '(default: "3650")', '(default: "1825")', 'do not apply']) expect(help.replace(/\s+/g, ' ')).toContain(text);
   });
 });
 
@@ -196,5 +198,41 @@ describe('asmpkg certs --sidecar-injector', () => {
     expect(leaf.checkPrivateKey(createPrivateKey(read('key.pem')))).toBe(true);
     expect(leaf.verify(new X509Certificate(read('root-cert.pem')).publicKey)).toBe(true);
     expect(statSync(`${dir}/inj/key.pem`).mode & 0o777).toBe(0o600);
+  });
+
+  test.each([
+    [['--algorithm', 'ecdsa-p256'], ['--algorithm']],
+    [['--algorithm', 'rsa-4096', '--root-days', '10', '--ca-days', '5'], ['--algorithm', '--root-days', '--ca-days']],
+    [['--ca-days', '365'], ['--ca-days']],
+  ])('refuses the CA-only options %j, even at their default values; writes nothing', async (extra, flags) => {
+    const { run, tempDir } = await import('../helpers/cli');
+    const { existsSync } = await import('node:fs');
+    const dir = tempDir();
+    const r = await run(['certs', '--sidecar-injector', '--out', 'inj', ...extra], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')).toEqual(
+      flags.map((f) => `asmpkg: ${f} does not apply to --sidecar-injector: the injector certificate is ECDSA P-256, one self-signed certificate`),
+    );
+    expect(r.stdout).toBe('');
+    expect(existsSync(`${dir}/inj`)).toBe(false);
+  });
+
+  test('--org and --cluster still apply', async () => {
+    const { run, tempDir } = await import('../helpers/cli');
+    const dir = tempDir();
+    const r = await run(['certs', '--sidecar-injector', '--out', 'inj', '--cluster', 'gke-1', '--org', 'Example'], dir);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+  });
+});
+
+describe('error lines through main', () => {
+  test('every stderr line starts with "asmpkg: "', async () => {
+    const { run, tempDir } = await import('../helpers/cli');
+    const dir = tempDir();
+    const r = await run(['certs', '--algorithm', 'dsa', '--root-days', 'x'], dir);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^asmpkg: /);
   });
 });

@@ -208,3 +208,25 @@ describe('asmpkg lint', () => {
     expect(r.stdout).toMatch(/Exit codes: 0 no findings, 1 findings, 2 unreadable input/);
   });
 });
+
+describe('through main', () => {
+  test('every stderr line starts with "asmpkg: ", stdout keeps the findings', async () => {
+    const { run } = await import('../helpers/cli');
+    const dir = mkdtempSync(path.join(tmpdir(), 'asmpkg-lint-'));
+    writeFileSync(path.join(dir, 'bad.yaml'), 'kind: [\n');
+    try {
+      const r = await run(['lint', 'bad.yaml', 'nope', path.join(FIXTURES, 'invalid', 'kiali.yaml')], dir);
+      expect(r.code).toBe(2);
+      const lines = r.stderr.split('\n');
+      expect(lines).toHaveLength(2);
+      for (const line of lines) expect(line).toMatch(/^asmpkg: /);
+      expect(r.stdout).toMatch(/error observability\.kiali: /);
+      expect(r.stdout).not.toMatch(/no unsupported ASM features found/);
+      const bad = await run(['lint', '--format', 'xml', 'x'], dir);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe('asmpkg: --format: "xml" is not a format; use text or json');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -154,11 +154,11 @@ describe('annotatePackage (kpt v1)', () => {
   });
 
   test('apply-setters sets them', () => {
-    const outcome = applySetters(pkg.files, { values: { 'gcloud.core.project': 'p2', maxNodes: '5' }, env: {} });
+    const outcome = applySetters(pkg.files, { values: { 'gcloud.core.project': 'proj-2', maxNodes: '5' }, env: {} });
     expect(outcome.problems).toEqual([]);
     const set = resources(outcome.files.find((f) => f.path === 'cluster.yaml')!.content)[0] as { metadata: { namespace: string }; spec: Record<string, unknown> };
-    expect(set.metadata.namespace).toBe('p2');
-    expect(set.spec.identity).toBe('p2.svc.id.goog');
+    expect(set.metadata.namespace).toBe('proj-2');
+    expect(set.spec.identity).toBe('proj-2.svc.id.goog');
     expect(set.spec.maxNodes).toBe(5);
   });
 });

@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { ApiObject } from 'cdk8s';
+import { COMPONENTS, componentsFor } from '../../src/catalog/components';
 import { addInClusterFiles, IN_CLUSTER_FILES } from '../../src/profiles/in-cluster';
 import { PackageFile } from '../../src/render/package-file';
 import { toYamlFile } from '../../src/render/serialize';
@@ -64,7 +65,62 @@ describe('addInClusterFiles', () => {
     const policies = files.get(IN_CLUSTER_FILES.policies)!;
     expect(kinds(policies)).toEqual(['MeshPolicy/default', 'Policy/default']);
     expect(policies[0].spec).toEqual({ peers: [{ mtls: {} }] });
-    expect(compose(gkeValues(), { meshPolicy: false }).has(IN_CLUSTER_FILES.policies)).toBe(false);
+  });
+
+  test('one file per component the catalog lists for the platform', () => {
+    for (const values of [gkeValues(), gkeValues({ egressGateway: true }), onpremValues(), onpremValues({ egressGateway: true })]) {
+      const files = compose(values);
+      const expected = componentsFor(values.platform, { egressGateway: values.egressGateway }).map((c) => IN_CLUSTER_FILES[c.id]);
+      const componentFiles = Object.entries(IN_CLUSTER_FILES)
+        .filter(([key]) => key in COMPONENTS)
+        .map(([, path]) => path)
+        .filter((path) => files.has(path));
+      expect(componentFiles.sort()).toEqual([...expected].sort());
+    }
+  });
+
+  test('the CRD file tells how to wait for the CRDs as INSTALL.md does', () => {
+    const app = new App();
+    const files = addInClusterFiles(app, gkeValues());
+    const crds = files.find((f) => f.filePath === IN_CLUSTER_FILES.crds)!;
+    expect(crds.header).toContain('kubectl wait --for condition=established --timeout=120s -f crds/');
+  });
+
+  test('the whole in-cluster package: galley makes its own webhook; replicas, budgets and HPAs per the catalog', () => {
+    for (const values of [gkeValues({ egressGateway: true }), onpremValues({ kubernetesVersion: '1.13', egressGateway: true })]) {
+      const all = [...compose(values).values()].flat();
+      // a first `kubectl apply -f in-cluster/` meets no webhook that is not serving yet
+      expect(all.filter((o) => o.kind === 'ValidatingWebhookConfiguration')).toEqual([]);
+      const summary = Object.fromEntries(
+        all
+          .filter((o) => o.kind === 'Deployment')
+          .map((d) => {
+            const pdb = all.find((o) => o.kind === 'PodDisruptionBudget' && Object.entries(o.spec.selector.matchLabels).every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+            const hpa = all.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec.scaleTargetRef.name === d.metadata.name);
+            const spread = d.spec.template.spec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.podAffinityTerm?.topologyKey;
+            return [
+              d.metadata.name,
+              { replicas: hpa ? `hpa ${hpa.spec.minReplicas}-${hpa.spec.maxReplicas}` : d.spec.replicas, pdbMinAvailable: pdb?.spec.minAvailable, spread },
+            ];
+          }),
+      );
+      const ha = { pdbMinAvailable: 1, spread: 'kubernetes.io/hostname' };
+      expect(summary).toEqual({
+        'istio-galley': { replicas: 2, ...ha },
+        'istio-pilot': { replicas: 'hpa 2-5', ...ha },
+        'istio-sidecar-injector': { replicas: 2, ...ha },
+        'istio-ingressgateway': { replicas: 'hpa 2-5', ...ha },
+        'istio-egressgateway': { replicas: 'hpa 1-5', pdbMinAvailable: undefined, spread: undefined },
+        promsd: { replicas: 1, pdbMinAvailable: undefined, spread: undefined },
+        ...(values.platform === 'onprem' ? { 'istio-citadel': { replicas: 1, pdbMinAvailable: undefined, spread: undefined } } : {}),
+      });
+      // no budget can block a drain: each keeps fewer pods available than the fewest that run
+      for (const [name, { replicas, pdbMinAvailable }] of Object.entries(summary)) {
+        if (pdbMinAvailable === undefined) continue;
+        const fewest = typeof replicas === 'number' ? replicas : Number(/^hpa (\d+)-/.exec(String(replicas))![1]);
+        expect(`${name}: ${pdbMinAvailable < fewest}`).toBe(`${name}: true`);
+      }
+    }
   });
 
   test('deterministic', () => {

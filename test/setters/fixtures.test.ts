@@ -22,15 +22,14 @@ describe('kpt v0 setters (own fixture)', () => {
     const d = fixture('v0-basic');
     const before = snapshot(d);
     const outcome = setPackageDir(d, {
-      values: { 'gcloud.core.project': '1234', replicas: '5', debug: 'true', region: 'on' },
+      values: { 'gcloud.core.project': 'my-proj', replicas: '5', debug: 'true', region: 'on' },
     });
     expect(outcome.problems).toEqual([]);
     const after = snapshot(d);
     expect(hunks(before, after, 'app/deployment.yaml')).toEqual([
       [
         ['  namespace: PROJECT_ID # {"$ref":"#/definitions/io.k8s.cli.setters.gcloud.core.project"}'],
-        // a number would change the field's type: quoted
-        ['  namespace: "1234" # {"$ref":"#/definitions/io.k8s.cli.setters.gcloud.core.project"}'],
+        ['  namespace: my-proj # {"$ref":"#/definitions/io.k8s.cli.setters.gcloud.core.project"}'],
       ],
       [
         ['    region:   us-central1   # {"$ref":"#/definitions/io.k8s.cli.setters.app.region"}'],
@@ -57,9 +56,15 @@ describe('kpt v0 setters (own fixture)', () => {
     const setters = parse(after.get('Kptfile')!).openAPI.definitions;
     expect(setters['io.k8s.cli.setters.replicas']['x-k8s-cli'].setter).toEqual({ name: 'replicas', value: '5', isSet: true });
     expect(setters['io.k8s.cli.setters.debug']['x-k8s-cli'].setter).toEqual({ name: 'debug', value: 'true', isSet: true });
-    expect(setters['io.k8s.cli.setters.gcloud.core.project']['x-k8s-cli'].setter.value).toBe('1234');
+    expect(setters['io.k8s.cli.setters.gcloud.core.project']['x-k8s-cli'].setter.value).toBe('my-proj');
     // the comment above the project definition survives
     expect(after.get('Kptfile')).toContain('    # the project everything lives in\n');
+  });
+
+  test('a number given to an untyped setter would change the field type: quoted', () => {
+    const d = fixture('v0-basic');
+    expect(setPackageDir(d, { values: { region: '1234' } }).problems).toEqual([]);
+    expect(fs.readFileSync(path.join(d, 'app/deployment.yaml'), 'utf8')).toContain('    region:   "1234"   # {"$ref":"#/definitions/io.k8s.cli.setters.app.region"}\n');
   });
 
   test('a setter embedded in longer strings through substitutions', () => {

@@ -4,6 +4,7 @@
  * does on the oldest cluster release 1.4.6-asm.0 supports). Istio custom resources
  * are checked against the CRDs the package installs.
  */
+import { parse as parseYaml } from 'yaml';
 import { renderInCluster, renderMeshEdge, VALIDATION_CASES, type PackagedObject } from '../helpers/in-cluster';
 import { describeObject, KubernetesSchema, kubernetes113, type K8sObject } from '../helpers/k8s-schema';
 
@@ -101,6 +102,14 @@ describe.each(VALIDATION_CASES)('in-cluster package (%s)', (_label, values) => {
   test('every core resource validates against the Kubernetes 1.13 schema (unknown fields rejected)', () => {
     const problems = objects.filter(({ obj }) => !isIstioCustomResource(obj)).flatMap(({ file, obj }) => schema.validate(obj).map((p) => `${file}: ${p}`));
     expect(problems).toEqual([]);
+  });
+
+  test("galley's webhook file (it creates the ValidatingWebhookConfiguration from it) validates against the 1.13 schema", () => {
+    const cm = objects.find(({ obj }) => obj.kind === 'ConfigMap' && obj.metadata.name === 'istio-galley-configuration');
+    expect(cm).toBeDefined();
+    const webhook = parseYaml(cm!.obj.data['validatingwebhookconfiguration.yaml']) as K8sObject;
+    expect(webhook.kind).toBe('ValidatingWebhookConfiguration');
+    expect(schema.validate(webhook)).toEqual([]);
   });
 
   test('every Istio custom resource is of a kind the rendered CRDs define', () => {

@@ -91,9 +91,10 @@ export class MeshComponentParts {
    * service account, replica count (none when an HPA scales it) and spreading, plus `props`.
    */
   deployment(props: MeshDeploymentProps): Deployment {
+    const workload = this.workloadProps('Deployment');
     const a = this.availability();
     return new Deployment(this.scope, 'Deployment', {
-      ...this.workloadProps('Deployment'),
+      ...workload,
       ...props,
       replicas: a.autoscale ? undefined : a.replicas,
       antiAffinity: a.spreadOverNodes ? { mode: 'preferred' } : undefined,

@@ -17,7 +17,7 @@ import type { MeshValues } from './values';
  * root filesystem is read-only. Not the image's `/etc/istio/proxy`, which holds
  * pilot's bootstrap template.
  */
-export const CONTROL_PLANE_PROXY_CONFIG_DIR = '/var/lib/istio/proxy';
+const CONTROL_PLANE_PROXY_CONFIG_DIR = '/var/lib/istio/proxy';
 const CONFIG_VOLUME = 'istio-envoy';
 
 export interface ControlPlaneProxyOptions {

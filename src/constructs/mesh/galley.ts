@@ -16,9 +16,9 @@ import type { MeshValues } from './values';
  */
 export const GALLEY_WEBHOOK = 'istio-galley';
 /** ConfigMap with the webhook configuration galley reconciles from (`--validation-webhook-config-file`). */
-export const GALLEY_CONFIG_MAP = 'istio-galley-configuration';
+const GALLEY_CONFIG_MAP = 'istio-galley-configuration';
 /** Key of the webhook configuration in {@link GALLEY_CONFIG_MAP}. */
-export const GALLEY_WEBHOOK_FILE = 'validatingwebhookconfiguration.yaml';
+const GALLEY_WEBHOOK_FILE = 'validatingwebhookconfiguration.yaml';
 const GALLEY_CONFIG_DIR = '/etc/config';
 const GALLEY_ENVOY_CONFIG_MAP = 'galley-envoy-config';
 /** Galley writes its probe files here (`--livenessProbePath`, `--readinessProbePath`): an emptyDir. */
@@ -148,7 +148,7 @@ function buildEnvoyTemplate(): string {
 let webhookFile: string | undefined;
 
 /** The webhook configuration as the YAML file galley reconciles from (constant, built once). */
-export function galleyWebhookFile(): string {
+function galleyWebhookFile(): string {
   webhookFile ??= stringifyYaml(galleyWebhookConfiguration());
   return webhookFile;
 }

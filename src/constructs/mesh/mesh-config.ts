@@ -28,7 +28,7 @@ function tracing(values: MeshValues): Record<string, unknown> {
  * Pilot dials it with its `/etc/certs` workload certificate (ISTIO_MUTUAL) and checks
  * galley's certificate for the `.svc` name Citadel gives it.
  */
-export function galleyConfigSource(): { address: string; tlsSettings: { mode: 'ISTIO_MUTUAL' } } {
+function galleyConfigSource(): { address: string; tlsSettings: { mode: 'ISTIO_MUTUAL' } } {
   return { address: serviceAddress('galley', 'grpc-tls-mcp', `${serviceHost('galley')}.svc`), tlsSettings: { mode: 'ISTIO_MUTUAL' } };
 }
 

@@ -4,15 +4,31 @@ import { container, find, gkeValues, onpremValues, render } from '../../helpers/
 const renderCitadel = (values = onpremValues()) => render((c) => new Citadel(c, 'citadel', { values }));
 
 describe('Citadel', () => {
-  test('renders SA, Deployment, Service, ClusterRole+binding and PDB', () => {
-    expect(renderCitadel().map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`)).toEqual([
+  test('renders SA, Deployment (one replica), Service, ClusterRole+binding; no PDB that would block drains', () => {
+    const objs = renderCitadel();
+    expect(objs.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`)).toEqual([
       'v1 ServiceAccount istio-citadel-service-account',
       'apps/v1 Deployment istio-citadel',
       'v1 Service istio-citadel',
       'rbac.authorization.k8s.io/v1 ClusterRole istio-citadel-istio-system',
       'rbac.authorization.k8s.io/v1 ClusterRoleBinding istio-citadel-istio-system',
-      'policy/v1beta1 PodDisruptionBudget istio-citadel',
     ]);
+    expect(find(objs, 'Deployment').spec.replicas).toBe(1);
+  });
+
+  test('hardened: non-root, read-only root filesystem; liveness and readiness on /version; requests and limits', () => {
+    const c = container(find(renderCitadel(), 'Deployment'), 'citadel');
+    expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 1337,
+      });
+    const probe = { httpGet: { path: '/version', port: 15014 }, initialDelaySeconds: 5, periodSeconds: 5 };
+    expect(c.livenessProbe).toEqual(probe);
+    expect(c.readinessProbe).toEqual(probe);
+    expect(c.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
   });
 
   test('signs with the plugged-in CA from secret cacerts', () => {

@@ -4,14 +4,16 @@ import { container, find, gkeValues, onpremValues, render } from '../../helpers/
 const renderEgress = (values = gkeValues({ egressGateway: true })) => render((c) => new EgressGateway(c, 'egress', { values }));
 
 describe('EgressGateway', () => {
-  test('renders SA, Deployment, ClusterIP Service, PDB and HPA', () => {
-    expect(renderEgress().map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([
+  test('renders SA, Deployment, ClusterIP Service and HPA: one pod by default, so no PDB', () => {
+    const objs = renderEgress();
+    expect(objs.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual([
       'ServiceAccount istio-egressgateway-service-account',
       'Deployment istio-egressgateway',
       'Service istio-egressgateway',
-      'PodDisruptionBudget istio-egressgateway',
       'HorizontalPodAutoscaler istio-egressgateway',
     ]);
+    expect(find(objs, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 1, maxReplicas: 5 });
+    expect(find(objs, 'Deployment').spec.replicas).toBeUndefined();
   });
 
   test('Service: ClusterIP 80/443/15443', () => {
@@ -44,10 +46,11 @@ describe('EgressGateway', () => {
 
   test('on-prem mounts Citadel secrets instead of SDS', () => {
     const dep = find(renderEgress(onpremValues({ egressGateway: true })), 'Deployment');
-    expect(dep.spec.template.spec.volumes[0]).toEqual({
+    expect(dep.spec.template.spec.volumes).toContainEqual({
       name: 'istio-certs',
       secret: { secretName: 'istio.istio-egressgateway-service-account', optional: true },
     });
+    expect(dep.spec.template.spec.volumes.map((v: any) => v.name)).not.toContain('sdsudspath');
   });
 
   test('snapshot', () => {

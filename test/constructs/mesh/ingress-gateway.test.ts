@@ -103,14 +103,54 @@ describe('IngressGateway', () => {
     ]);
   });
 
-  test('HPA 1-5 at 80% CPU; no fixed replicas; PDB selects the pods', () => {
+  test('HPA 2-5 at 80% CPU; no fixed replicas; PDB keeping 1 selects the pods; spread over nodes', () => {
     const objs = renderIngress();
     const hpa = find(objs, 'HorizontalPodAutoscaler');
-    expect(hpa.spec).toMatchObject({ minReplicas: 1, maxReplicas: 5, scaleTargetRef: { kind: 'Deployment', name: 'istio-ingressgateway' } });
-    expect(find(objs, 'Deployment').spec.replicas).toBeUndefined();
+    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, scaleTargetRef: { kind: 'Deployment', name: 'istio-ingressgateway' } });
+    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', targetAverageUtilization: 80 } }]);
+    const dep = find(objs, 'Deployment');
+    expect(dep.spec.replicas).toBeUndefined();
     const pdb = find(objs, 'PodDisruptionBudget');
-    const podLabels = find(objs, 'Deployment').spec.template.metadata.labels;
+    expect(pdb.metadata.name).toBe('ingressgateway');
+    expect(pdb.spec.minAvailable).toBe(1);
+    const podLabels = dep.spec.template.metadata.labels;
     for (const [k, v] of Object.entries(pdb.spec.selector.matchLabels)) expect(podLabels[k]).toBe(v);
+    expect(dep.spec.template.spec.affinity.podAntiAffinity).toEqual({
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'istio-ingressgateway', istio: 'ingressgateway' } }, topologyKey: 'kubernetes.io/hostname' } },
+      ],
+    });
+  });
+
+  test('hardened: the proxy runs as root only to bind 80/443 (NET_BIND_SERVICE), ingress-sds as 1337; both read-only', () => {
+    const dep = find(renderIngress(), 'Deployment');
+    const proxy = container(dep, 'istio-proxy');
+    expect(proxy.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { add: ['NET_BIND_SERVICE'], drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: false,
+      runAsUser: 0,
+    });
+    expect(proxy.volumeMounts).toContainEqual({ name: 'istio-envoy', mountPath: '/etc/istio/proxy' });
+    expect(dep.spec.template.spec.volumes).toContainEqual({ name: 'istio-envoy', emptyDir: { medium: 'Memory' } });
+    expect(container(dep, 'ingress-sds').securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 1337,
+      });
+    for (const c of dep.spec.template.spec.containers) {
+      expect(c.securityContext.runAsGroup).toBeUndefined();
+      expect(c.resources.requests).toBeDefined();
+      expect(c.resources.limits).toBeDefined();
+    }
+  });
+
+  test('ISTIO_META_OWNER names the Deployment with the apiVersion the cluster serves', () => {
+    const env = container(find(renderIngress(gkeValues({ kubernetesVersion: '1.13' })), 'Deployment'), 'istio-proxy').env;
+    expect(env.find((e: any) => e.name === 'ISTIO_META_OWNER').value).toBe('kubernetes://apis/apps/v1/namespaces/istio-system/deployments/istio-ingressgateway');
   });
 
   test('API versions follow the cluster version', () => {

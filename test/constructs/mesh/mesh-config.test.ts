@@ -22,8 +22,15 @@ describe('mesh config (istio ConfigMap)', () => {
       connectTimeout: '10s',
       tracing: { zipkin: { address: 'zipkin.istio-system:9411' } },
     });
-    expect(mesh.configSources).toEqual([{ address: 'istio-galley.istio-system.svc:9901', tlsSettings: { mode: 'ISTIO_MUTUAL' } }]);
+    // galley's Envoy serves MCP with mTLS on 15019; galley's own 9901 is plaintext (--insecure=true)
+    expect(mesh.configSources).toEqual([{ address: 'istio-galley.istio-system.svc:15019', tlsSettings: { mode: 'ISTIO_MUTUAL' } }]);
     expect(parse(cm.data.meshNetworks)).toEqual({ networks: {} });
+  });
+
+  test('configSources: galley MCP over mTLS on the port its Envoy terminates, on both platforms', () => {
+    for (const v of [gkeValues(), onpremValues()]) {
+      expect(meshConfig(v).configSources).toEqual([{ address: 'istio-galley.istio-system.svc:15019', tlsSettings: { mode: 'ISTIO_MUTUAL' } }]);
+    }
   });
 
   test('on-prem: no SDS; stdout access log; REGISTRY_ONLY', () => {

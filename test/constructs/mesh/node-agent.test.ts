@@ -35,6 +35,25 @@ describe('NodeAgent', () => {
     expect(ds.spec.updateStrategy.type).toBe('RollingUpdate');
   });
 
+  test('NAMESPACE from the pod, with apiVersion v1 like every fieldRef', () => {
+    const c = container(find(renderNodeAgent(), 'DaemonSet'), 'nodeagent');
+    expect(c.env.find((e: any) => e.name === 'NAMESPACE')).toEqual({ name: 'NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } });
+  });
+
+  test('hardened as far as the node socket allows: root (for /var/run/sds), no capabilities, read-only root; requests and limits', () => {
+    const c = container(find(renderNodeAgent(), 'DaemonSet'), 'nodeagent');
+    expect(c.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: false,
+      runAsUser: 0,
+    });
+    expect(c.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    // Istio 1.4 gave the node agent no probes
+    expect(c.livenessProbe).toBeUndefined();
+  });
+
   test('RBAC: configmaps get only, bound to its ServiceAccount', () => {
     const objs = renderNodeAgent();
     expect(find(objs, 'ClusterRole').rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }]);

@@ -50,16 +50,68 @@ describe('Pilot', () => {
     const d = find(render((c) => new Pilot(c, 'pilot', { values: onpremValues() })), 'Deployment');
     const proxy = container(d, 'istio-proxy');
     expect(proxy.env.map((e: any) => e.name)).not.toContain('GCP_METADATA');
-    expect(d.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['config-volume', 'istio-certs']);
+    expect(d.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['config-volume', 'istio-envoy', 'istio-certs']);
   });
 
-  test('RBAC, PDB and HPA with 1.13-1.15 API versions', () => {
+  test('RBAC: Istio 1.4 pilot rules without certificate issuing; secrets read-only in istio-system', () => {
     const binding = find(gke, 'ClusterRoleBinding', 'istio-pilot-istio-system');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'istio-pilot-service-account', namespace: 'istio-system' }]);
     expect(find(gke, 'ServiceAccount').metadata.name).toBe('istio-pilot-service-account');
+    expect(find(gke, 'ClusterRole').rules).toEqual([
+      { apiGroups: ['config.istio.io'], resources: ['*'], verbs: ['*'] },
+      { apiGroups: ['rbac.istio.io'], resources: ['*'], verbs: ['get', 'watch', 'list'] },
+      { apiGroups: ['security.istio.io'], resources: ['*'], verbs: ['get', 'watch', 'list'] },
+      { apiGroups: ['networking.istio.io'], resources: ['*'], verbs: ['*'] },
+      { apiGroups: ['authentication.istio.io'], resources: ['*'], verbs: ['*'] },
+      { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['*'] },
+      { apiGroups: ['extensions'], resources: ['ingresses', 'ingresses/status'], verbs: ['*'] },
+      { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'get', 'list', 'watch', 'update'] },
+      { apiGroups: [''], resources: ['endpoints', 'pods', 'services', 'namespaces', 'nodes'], verbs: ['get', 'list', 'watch'] },
+    ]);
+    const role = find(gke, 'Role', 'istio-pilot-secrets');
+    expect(role.metadata.namespace).toBe('istio-system');
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }]);
+    expect(find(gke, 'RoleBinding', 'istio-pilot-secrets').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'istio-pilot-service-account', namespace: 'istio-system' },
+    ]);
+    const all = JSON.stringify(gke.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role'));
+    expect(all).not.toContain('certificatesigningrequests');
+  });
+
+  test('HPA 2..5 (no fixed replicas), PDB keeping 1, spread over nodes; 1.13-1.15 API versions', () => {
     expect(find(gke, 'PodDisruptionBudget').apiVersion).toBe('policy/v1beta1');
+    expect(find(gke, 'PodDisruptionBudget').spec.minAvailable).toBe(1);
     const hpa = find(gke, 'HorizontalPodAutoscaler');
     expect(hpa.apiVersion).toBe('autoscaling/v2beta1');
-    expect(hpa.spec).toMatchObject({ minReplicas: 1, maxReplicas: 5, scaleTargetRef: { kind: 'Deployment', name: 'istio-pilot' } });
+    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5, scaleTargetRef: { kind: 'Deployment', name: 'istio-pilot' } });
+    const d = find(gke, 'Deployment');
+    expect(d.spec.replicas).toBeUndefined();
+    expect(d.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm).toEqual({
+      labelSelector: { matchLabels: { istio: 'pilot' } },
+      topologyKey: 'kubernetes.io/hostname',
+    });
+  });
+
+  test('hardened: non-root, read-only root filesystem, readiness on 8080 /ready, requests and limits', () => {
+    const d = find(gke, 'Deployment');
+    for (const name of ['discovery', 'istio-proxy']) {
+      const c = container(d, name);
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 1337,
+      });
+      expect(c.resources.requests).toBeDefined();
+      expect(c.resources.limits).toBeDefined();
+    }
+    const discovery = container(d, 'discovery');
+    expect(discovery.readinessProbe.httpGet).toEqual({ path: '/ready', port: 8080 });
+    expect(discovery.resources).toEqual({ requests: { cpu: '500m', memory: '2048Mi' }, limits: { cpu: '2000m', memory: '4096Mi' } });
+    // pilot-agent writes Envoy's bootstrap to an emptyDir, not the image's /etc/istio/proxy (its template)
+    const proxy = container(d, 'istio-proxy');
+    expect(proxy.args).toEqual(expect.arrayContaining(['--templateFile', '/etc/istio/proxy/envoy_pilot.yaml.tmpl', '--configPath', '/var/lib/istio/proxy']));
+    expect(d.spec.template.spec.volumes).toContainEqual({ name: 'istio-envoy', emptyDir: { medium: 'Memory' } });
   });
 });

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { parseGcpMetadata, Promsd } from '../../../src/constructs/mesh/promsd';
+import { parseGcpMetadata, Promsd, promsdConfig } from '../../../src/constructs/mesh/promsd';
 import { container, find, gkeValues, onpremValues, render } from '../../helpers/mesh-values';
 
 const renderPromsd = (values = gkeValues()) => render((c) => new Promsd(c, 'promsd', { values }));
@@ -60,10 +60,32 @@ describe('Promsd', () => {
     expect(dep.spec.template.spec.volumes).toContainEqual({ name: 'config-volume', configMap: { name: 'promsd' } });
   });
 
-  test('RBAC for Kubernetes service discovery', () => {
+  test('RBAC for the discovery roles it uses (endpoints, pod): no nodes', () => {
     expect(find(renderPromsd(), 'ClusterRole').rules).toEqual([
-      { apiGroups: [''], resources: ['nodes', 'services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['services', 'endpoints', 'pods'], verbs: ['get', 'list', 'watch'] },
     ]);
+    const roles = parse(promsdConfig()).scrape_configs.flatMap((j: any) => j.kubernetes_sd_configs.map((sd: any) => sd.role));
+    expect([...new Set(roles)].sort()).toEqual(['endpoints', 'pod']);
+  });
+
+  test('one replica, no PDB; hardened non-root with a read-only root (TSDB in the emptyDir); requests and limits', () => {
+    const objs = renderPromsd();
+    expect(objs.map((o) => o.kind)).not.toContain('PodDisruptionBudget');
+    const dep = find(objs, 'Deployment');
+    expect(dep.spec.replicas).toBe(1);
+    expect(dep.spec.template.spec.volumes).toContainEqual({ name: 'data', emptyDir: {} });
+    for (const c of dep.spec.template.spec.containers) {
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 1337,
+      });
+      expect(c.resources.requests).toBeDefined();
+      expect(c.resources.limits).toBeDefined();
+    }
+    expect(container(dep, 'prometheus').volumeMounts).toContainEqual({ name: 'data', mountPath: '/data' });
   });
 
   test('GCP_METADATA must have four parts', () => {

@@ -13,12 +13,45 @@ describe('SidecarInjector', () => {
     expect(w.namespaceSelector).toEqual({ matchLabels: { 'istio-injection': 'enabled' } });
     expect(w.clientConfig.service).toEqual({ name: 'istio-sidecar-injector', namespace: 'istio-system', path: '/inject' });
     expect(w.rules).toEqual([{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }]);
+    expect(w.sideEffects).toBe('None');
   });
 
-  test('Service istio-sidecar-injector: 443/TCP only', () => {
+  test.each(['1.13', '1.14', '1.15'])('Kubernetes %s: sideEffects None, no timeoutSeconds (1.13 does not know it), v1beta1', (k) => {
+    const w = find(render((c) => new SidecarInjector(c, 'inj', { values: gkeValues({ kubernetesVersion: k }) })), 'MutatingWebhookConfiguration').webhooks[0];
+    expect(w.sideEffects).toBe('None');
+    expect(w.timeoutSeconds).toBeUndefined();
+    expect(w.admissionReviewVersions).toBeUndefined();
+  });
+
+  test('two replicas spread over nodes, a PDB keeping one', () => {
+    const d = find(objs, 'Deployment');
+    expect(d.spec.replicas).toBe(2);
+    expect(d.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
+    expect(find(objs, 'PodDisruptionBudget').spec).toEqual({ minAvailable: 1, selector: { matchLabels: { app: 'sidecarInjectorWebhook', istio: 'sidecar-injector', release: 'istio' } } });
+  });
+
+  test('hardened: non-root on 9443, read-only root filesystem (health file in an emptyDir), probes, requests and limits', () => {
+    const d = find(objs, 'Deployment');
+    const c = container(d, 'sidecar-injector-webhook');
+    expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        runAsUser: 1337,
+      });
+    expect(c.args).toEqual(expect.arrayContaining(['--port=9443', '--healthCheckFile=/tmp/health']));
+    expect(c.ports).toEqual([{ containerPort: 9443 }]);
+    expect(c.livenessProbe.exec.command).toEqual(['/usr/local/bin/sidecar-injector', 'probe', '--probe-path=/tmp/health', '--interval=4s']);
+    expect(c.readinessProbe).toEqual(c.livenessProbe);
+    expect(c.volumeMounts).toContainEqual({ name: 'health', mountPath: '/tmp' });
+    expect(c.resources).toEqual({ requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '512Mi' } });
+  });
+
+  test('Service istio-sidecar-injector: 443/TCP only, to the injector on 9443', () => {
     const svc = find(objs, 'Service', 'istio-sidecar-injector');
     expect(svc.spec.type).toBe('ClusterIP');
-    expect(svc.spec.ports).toEqual([{ name: 'https-inject', port: 443, targetPort: 443, protocol: 'TCP' }]);
+    expect(svc.spec.ports).toEqual([{ name: 'https-inject', port: 443, targetPort: 9443, protocol: 'TCP' }]);
   });
 
   test('injector reads the template ConfigMap and the mesh config', () => {
