@@ -28,8 +28,13 @@ function tracing(values: MeshValues): Record<string, unknown> {
  * Pilot dials it with its `/etc/certs` workload certificate (ISTIO_MUTUAL) and checks
  * galley's certificate for the `.svc` name Citadel gives it.
  */
-function galleyConfigSource(): { address: string; tlsSettings: { mode: 'ISTIO_MUTUAL' } } {
-  return { address: serviceAddress('galley', 'grpc-tls-mcp', `${serviceHost('galley')}.svc`), tlsSettings: { mode: 'ISTIO_MUTUAL' } };
+function galleyConfigSource(values: MeshValues): { address: string; tlsSettings?: { mode: 'ISTIO_MUTUAL' } } {
+  const host = `${serviceHost('galley')}.svc`;
+  // ISTIO_MUTUAL makes pilot read its client certificate from /etc/certs, which only
+  // Citadel writes (on-prem). GKE has no Citadel: there pilot reads galley's in-cluster
+  // MCP port without TLS rather than wait forever for a certificate that never comes.
+  if (usesSds(values)) return { address: serviceAddress('galley', 'grpc-mcp', host) };
+  return { address: serviceAddress('galley', 'grpc-tls-mcp', host), tlsSettings: { mode: 'ISTIO_MUTUAL' } };
 }
 
 /**
@@ -59,7 +64,7 @@ export function meshConfig(values: MeshValues): Record<string, unknown> {
     outboundTrafficPolicy: { mode: values.outboundTrafficPolicy },
     rootNamespace: ISTIO_NAMESPACE,
     certificates: [],
-    configSources: [galleyConfigSource()],
+    configSources: [galleyConfigSource(values)],
     defaultConfig: {
       connectTimeout: PROXY.connectTimeout,
       configPath: PROXY.configPath,

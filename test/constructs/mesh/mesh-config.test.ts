@@ -22,15 +22,13 @@ describe('mesh config (istio ConfigMap)', () => {
       connectTimeout: '10s',
       tracing: { zipkin: { address: 'zipkin.istio-system:9411' } },
     });
-    // galley's Envoy serves MCP with mTLS on 15019; galley's own 9901 is plaintext (--insecure=true)
-    expect(mesh.configSources).toEqual([{ address: 'istio-galley.istio-system.svc:15019', tlsSettings: { mode: 'ISTIO_MUTUAL' } }]);
+    // GKE: no Citadel, so no /etc/certs for pilot's MCP client: galley's in-cluster 9901.
+    expect(mesh.configSources).toEqual([{ address: 'istio-galley.istio-system.svc:9901' }]);
     expect(parse(cm.data.meshNetworks)).toEqual({ networks: {} });
   });
 
-  test('configSources: galley MCP over mTLS on the port its Envoy terminates, on both platforms', () => {
-    for (const v of [gkeValues(), onpremValues()]) {
-      expect(meshConfig(v).configSources).toEqual([{ address: 'istio-galley.istio-system.svc:15019', tlsSettings: { mode: 'ISTIO_MUTUAL' } }]);
-    }
+  test('configSources: on-prem, galley MCP over mTLS on the port its Envoy terminates (Citadel issues the certificates)', () => {
+    expect(meshConfig(onpremValues()).configSources).toEqual([{ address: 'istio-galley.istio-system.svc:15019', tlsSettings: { mode: 'ISTIO_MUTUAL' } }]);
   });
 
   test('on-prem: no SDS; stdout access log; REGISTRY_ONLY', () => {
