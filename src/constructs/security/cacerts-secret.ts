@@ -1,4 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
+import { ISTIO_NAMESPACE } from '../../catalog/components';
+import { pemSecret } from './pem-secret';
 import { Construct } from 'constructs';
 import { CA_FILE_NAMES, CaFiles } from '../../certs/types';
 
@@ -43,24 +45,13 @@ export class CacertsSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: CacertsSecretProps) {
     super(scope, id);
-    this.namespace = props.namespace ?? 'istio-system';
-
-    const data: Record<string, string> = {};
-    // Sorted keys, so the same CA always renders the same bytes.
-    for (const file of [...CA_FILE_NAMES].sort()) {
-      data[file] = Buffer.from(props.ca[file], 'utf8').toString('base64');
-    }
-
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        ...(props.labels && Object.keys(props.labels).length > 0 ? { labels: { ...props.labels } } : {}),
-      },
+    this.namespace = props.namespace ?? ISTIO_NAMESPACE;
+    this.apiObject = pemSecret(this, 'Resource', {
+      name: this.name,
+      namespace: this.namespace,
       type: 'Opaque',
-      data,
+      files: Object.fromEntries(CA_FILE_NAMES.map((f) => [f, props.ca[f]])),
+      labels: props.labels,
     });
   }
 }

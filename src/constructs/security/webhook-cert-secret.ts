@@ -1,4 +1,5 @@
-import { ApiObject } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
+import { pemSecret } from './pem-secret';
 import { Construct } from 'constructs';
 import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
 import { INJECTOR_CERT_FILE_NAMES, InjectorCerts } from '../../certs/types';
@@ -50,22 +51,13 @@ export class SidecarInjectorCertsSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: SidecarInjectorCertsSecretProps) {
     super(scope, id);
-    const data: Record<string, string> = {};
-    // Sorted keys, so the same set always renders the same bytes.
-    for (const file of [...INJECTOR_CERT_FILE_NAMES].sort()) {
-      data[file] = Buffer.from(props.certs[file], 'utf8').toString('base64');
-    }
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        annotations: { [SERVICE_ACCOUNT_ANNOTATION]: INJECTOR_SERVICE_ACCOUNT },
-        ...(props.labels && Object.keys(props.labels).length > 0 ? { labels: { ...props.labels } } : {}),
-      },
+    this.apiObject = pemSecret(this, 'Resource', {
+      name: this.name,
+      namespace: this.namespace,
       type: ISTIO_KEY_AND_CERT_SECRET_TYPE,
-      data,
+      files: Object.fromEntries(INJECTOR_CERT_FILE_NAMES.map((f) => [f, props.certs[f]])),
+      annotations: { [SERVICE_ACCOUNT_ANNOTATION]: INJECTOR_SERVICE_ACCOUNT },
+      labels: props.labels,
     });
   }
 }
