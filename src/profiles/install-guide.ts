@@ -109,7 +109,7 @@ function steps(spec: ClusterSpec): Step[] {
         title: `${INJECTOR_CERTS.title} If anthoscli installed the control plane, this is what its istio-sidecar-injector pod waits for in ContainerCreating.`,
       },
       ...namespacesStep(spec),
-      CRDS_AND_COMPONENTS,
+      { ...CRDS_AND_COMPONENTS, title: `${CRDS_AND_COMPONENTS.title} Skip it if anthoscli installed the control plane in step 2; this is the route for kubectl and GitOps controllers.` },
     ];
   }
   const out: Step[] = [];
