@@ -23,11 +23,23 @@ export {
   loadOrCreateInjectorCerts,
   injectorDnsNames,
   DEFAULT_INJECTOR_CERT_VALIDITY_DAYS,
+  DEFAULT_SERVING_CERT_VALIDITY_DAYS,
+  generateServingCert,
+  validateServingCert,
+  readExistingServingCert,
+  loadOrCreateServingCert,
+  servingDnsNames,
+  SERVING_COMPONENTS,
 } from './webhook';
-export type { GenerateInjectorCertsOptions, ResolvedInjectorCerts } from './webhook';
+export type { GenerateInjectorCertsOptions, GenerateServingCertOptions, ResolvedInjectorCerts, ResolvedServingCert, ServingComponent } from './webhook';
 export {
   secretFiles,
   injectorSecretFiles,
+  galleySecretFiles,
+  renderServingCertsSecret,
+  servingCertsDir,
+  GALLEY_CERTS_DIR,
+  GALLEY_CERTS_MANIFEST,
   clusterSecretFiles,
   renderCacertsSecret,
   renderInjectorCertsSecret,

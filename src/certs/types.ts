@@ -47,6 +47,13 @@ export type InjectorCerts = Readonly<Record<InjectorCertFileName, string>>;
 /** The one file of the injector's set whose content is a private key. */
 export const INJECTOR_KEY_FILE: InjectorCertFileName = 'key.pem';
 
+/** The files of any component's serving certificate set (galley's too): the injector's names. */
+export const SERVING_CERT_FILE_NAMES = INJECTOR_CERT_FILE_NAMES;
+/** PEM text of each file of a component's serving certificate set. */
+export type ServingCerts = InjectorCerts;
+/** The one file of a serving certificate set whose content is a private key. */
+export const SERVING_KEY_FILE = INJECTOR_KEY_FILE;
+
 /** Lifetimes of a generated root and intermediate CA, in days. */
 export const DEFAULT_ROOT_VALIDITY_DAYS = 3650;
 export const DEFAULT_CA_VALIDITY_DAYS = 1825;

@@ -1,4 +1,9 @@
 /**
+ * Webhook serving certificates of mesh components (the sidecar injector, galley) on
+ * clusters without Citadel. The text below tells the injector's story; galley's is the
+ * same with its own Service and `istio.istio-galley-service-account` Secret (galley
+ * patches `root-cert.pem` into its ValidatingWebhookConfiguration when it reconciles it).
+ *
  * The sidecar injector's webhook serving certificate on clusters without Citadel (GKE:
  * Mesh CA issues workload certificates through the node agent, and nothing creates the
  * `istio.istio-sidecar-injector-service-account` Secret the injector mounts).
@@ -22,6 +27,7 @@
  * issued cert-chain.pem), which earlier asmpkg versions and other tools write.
  */
 import { COMPONENTS, ISTIO_NAMESPACE, serviceHost } from '../catalog/components';
+import type { ComponentId } from '../catalog/components';
 import { InputError, Problem } from '../config/problems';
 import {
   Certificate,
@@ -41,7 +47,7 @@ import {
 } from './checks';
 import { DEFAULT_ORGANIZATION, MAX_NAME_LENGTH, MAX_VALIDITY_DAYS, pemFile, randomSerial, validDays, validityWindow, validName } from './generate';
 import { loadOrCreate, PemSet, readExisting } from './store';
-import { FileProblem, INJECTOR_CERT_FILE_NAMES, InjectorCertFileName, InjectorCerts } from './types';
+import { FileProblem, INJECTOR_CERT_FILE_NAMES, InjectorCertFileName, InjectorCerts, ServingCerts } from './types';
 import { webcrypto, x509 } from './x509';
 
 /**
@@ -51,9 +57,19 @@ import { webcrypto, x509 } from './x509';
  */
 export const DEFAULT_INJECTOR_CERT_VALIDITY_DAYS = 1825;
 
+/** Lifetime of any component's serving certificate (see {@link DEFAULT_INJECTOR_CERT_VALIDITY_DAYS}). */
+export const DEFAULT_SERVING_CERT_VALIDITY_DAYS = DEFAULT_INJECTOR_CERT_VALIDITY_DAYS;
 
-/** Options for {@link generateInjectorCerts}. */
-export interface GenerateInjectorCertsOptions {
+/** Mesh components that serve a webhook with an `istio.<service account>` certificate asmpkg makes on GKE. */
+export const SERVING_COMPONENTS = ['sidecarInjector', 'galley'] as const satisfies readonly ComponentId[];
+export type ServingComponent = (typeof SERVING_COMPONENTS)[number];
+
+/** How a component is named in messages. */
+const SERVING_LABELS: Readonly<Record<ServingComponent, string>> = { sidecarInjector: 'the sidecar injector', galley: 'galley' };
+
+
+/** Options for {@link generateServingCert}. */
+export interface GenerateServingCertOptions {
   /** Cluster the set is for, written as the locality (`L=`) of the subject. */
   readonly cluster: string;
   /** Organization (`O=`) of the subject. @default 'asmpkg' */
@@ -64,57 +80,70 @@ export interface GenerateInjectorCertsOptions {
   readonly now?: Date;
 }
 
+/** Options for {@link generateInjectorCerts}. */
+export type GenerateInjectorCertsOptions = GenerateServingCertOptions;
+
 /** Options for checking an existing set. */
-export interface ValidateInjectorCertsOptions {
+export interface ValidateServingCertOptions {
   /** The time validity is checked against. @default new Date() */
   readonly now?: Date;
 }
 
+export type ValidateInjectorCertsOptions = ValidateServingCertOptions;
+
 /**
- * DNS names of the injector's Service, the name the API server dials first: the
- * serving certificate's subjectAltNames. Cluster domain `cluster.local`.
+ * DNS names of a component's Service (from the catalog), the name the API server dials
+ * first: the serving certificate's subjectAltNames. Cluster domain `cluster.local`.
  */
+export function servingDnsNames(component: ServingComponent): string[] {
+  const host = serviceHost(component, ISTIO_NAMESPACE);
+  return [`${host}.svc`, `${host}.svc.cluster.local`, host, COMPONENTS[component].service!.name];
+}
+
+/** DNS names of the injector's Service: {@link servingDnsNames} of the injector. */
 export function injectorDnsNames(): string[] {
-  const host = serviceHost('sidecarInjector', ISTIO_NAMESPACE);
-  return [`${host}.svc`, `${host}.svc.cluster.local`, host, COMPONENTS.sidecarInjector.service!.name];
+  return servingDnsNames('sidecarInjector');
 }
 
 /** The name the API server verifies when it calls the webhook (`<service>.<namespace>.svc`). */
-function requiredDnsName(): string {
-  return `${serviceHost('sidecarInjector', ISTIO_NAMESPACE)}.svc`;
+function requiredDnsName(component: ServingComponent): string {
+  return `${serviceHost(component, ISTIO_NAMESPACE)}.svc`;
 }
 
 /** Every problem with generation options; empty when they can be used. */
-export function generateInjectorCertsOptionProblems(options: GenerateInjectorCertsOptions): Problem[] {
+export function generateServingCertOptionProblems(options: GenerateServingCertOptions): Problem[] {
   const problems: Problem[] = [];
   for (const field of ['organization', 'cluster'] as const) {
     const value = field === 'organization' ? options.organization ?? DEFAULT_ORGANIZATION : options.cluster;
     if (!validName(value)) problems.push({ path: [field], value, message: `must be 1 to ${MAX_NAME_LENGTH} printable characters` });
   }
-  const days = options.validityDays ?? DEFAULT_INJECTOR_CERT_VALIDITY_DAYS;
+  const days = options.validityDays ?? DEFAULT_SERVING_CERT_VALIDITY_DAYS;
   if (!validDays(days)) problems.push({ path: ['validityDays'], value: days, message: `must be a whole number of days from 1 to ${MAX_VALIDITY_DAYS}` });
   if (options.now !== undefined && Number.isNaN(options.now.getTime())) problems.push({ path: ['now'], message: 'must be a valid date' });
   return problems;
 }
 
+/** {@link generateServingCertOptionProblems}, by its earlier name. */
+export const generateInjectorCertsOptionProblems = generateServingCertOptionProblems;
+
 /**
- * A new self-signed serving certificate for the injector's Service (ECDSA P-256), as the
- * three files of the injector's Secret: `root-cert.pem` (the webhook's caBundle) and
- * `cert-chain.pem` (what the injector serves) both hold the certificate, `key.pem` its
+ * A new self-signed serving certificate for a component's Service (ECDSA P-256), as the
+ * three files of the component's `istio.<service account>` Secret: `root-cert.pem` (the webhook's caBundle) and
+ * `cert-chain.pem` (what the component serves) both hold the certificate, `key.pem` its
  * PKCS#8 key. Subject `O=<organization>, L=<cluster>, CN=<service>.<namespace>.svc`;
- * subjectAltNames {@link injectorDnsNames}; basicConstraints CA:FALSE and keyUsage
+ * subjectAltNames {@link servingDnsNames}; basicConstraints CA:FALSE and keyUsage
  * digitalSignature (both critical: it signs TLS handshakes, never certificates);
  * extendedKeyUsage serverAuth; a subjectKeyIdentifier (no authorityKeyIdentifier: it
  * would only repeat it). One certificate, not a CA plus a certificate it signs: see
  * the module comment. Throws InputError on bad options.
  */
-export async function generateInjectorCerts(options: GenerateInjectorCertsOptions): Promise<InjectorCerts> {
-  const problems = generateInjectorCertsOptionProblems(options);
+export async function generateServingCert(component: ServingComponent, options: GenerateServingCertOptions): Promise<ServingCerts> {
+  const problems = generateServingCertOptionProblems(options);
   if (problems.length > 0) throw new InputError(problems);
 
   const { start, end } = validityWindow(options.now ?? new Date());
   const organization = options.organization ?? DEFAULT_ORGANIZATION;
-  const dnsNames = injectorDnsNames();
+  const dnsNames = servingDnsNames(component);
   // Extractable: its private key becomes key.pem.
   const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
 
@@ -122,7 +151,7 @@ export async function generateInjectorCerts(options: GenerateInjectorCertsOption
     serialNumber: randomSerial(),
     name: [{ O: [organization] }, { L: [options.cluster] }, { CN: [dnsNames[0]] }],
     notBefore: start,
-    notAfter: end(options.validityDays ?? DEFAULT_INJECTOR_CERT_VALIDITY_DAYS),
+    notAfter: end(options.validityDays ?? DEFAULT_SERVING_CERT_VALIDITY_DAYS),
     signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
     keys,
     extensions: [
@@ -144,8 +173,13 @@ export async function generateInjectorCerts(options: GenerateInjectorCertsOption
   };
 }
 
+/** The injector's serving certificate: {@link generateServingCert} of the injector. */
+export function generateInjectorCerts(options: GenerateInjectorCertsOptions): Promise<InjectorCerts> {
+  return generateServingCert('sidecarInjector', options);
+}
+
 /**
- * Every reason a set cannot serve the injector's webhook, or an empty list when it
+ * Every reason a set cannot serve the component's webhook, or an empty list when it
  * can. Two shapes are accepted:
  * - self-signed (what {@link generateInjectorCerts} writes): root-cert.pem is the first
  *   certificate of cert-chain.pem, and that certificate is self-signed (its signature
@@ -154,13 +188,14 @@ export async function generateInjectorCerts(options: GenerateInjectorCertsOption
  *   each certificate of cert-chain.pem is followed by its issuer and the last one is,
  *   or was issued by, root-cert.pem.
  * Either way the files are there and parse, the serving certificate (the first of
- * cert-chain.pem) is not a CA, is for TLS servers, names the Service the API server
+ * cert-chain.pem) is not a CA, is for TLS servers, names the component's Service the API server
  * calls and matches key.pem, and every certificate is valid at `now`. Works on
  * contents in memory; safe-to-print reasons.
  */
-export async function validateInjectorCerts(
+export async function validateServingCert(
+  component: ServingComponent,
   files: Partial<Record<InjectorCertFileName, string>>,
-  options: ValidateInjectorCertsOptions = {},
+  options: ValidateServingCertOptions = {},
 ): Promise<FileProblem<InjectorCertFileName>[]> {
   const now = options.now ?? new Date();
   const problems: FileProblem<InjectorCertFileName>[] = [];
@@ -171,7 +206,7 @@ export async function validateInjectorCerts(
   reportMissing(INJECTOR_CERT_FILE_NAMES, files, report);
   const root = single('root-cert.pem', parseCertificates('root-cert.pem', files['root-cert.pem'], report), report);
   const chain = parseCertificates('cert-chain.pem', files['cert-chain.pem'], report);
-  const key = parsePrivateKey('key.pem', files['key.pem'], report, 'the sidecar injector');
+  const key = parsePrivateKey('key.pem', files['key.pem'], report, SERVING_LABELS[component]);
   const leaf = chain?.[0];
   // The self-signed shape: the caBundle is the serving certificate itself.
   const rootIsLeaf = Boolean(root && leaf && sameCertificate(root, leaf));
@@ -183,7 +218,7 @@ export async function validateInjectorCerts(
   }
 
   if (chain && leaf) {
-    checkServing(leaf, report);
+    checkServing(component, leaf, report);
     if (key && !publicKeyMatches(key, leaf)) report('key.pem', 'does not match the public key of the first certificate of cert-chain.pem');
     for (let i = 1; i < chain.length; i++) {
       const reason = await issuanceProblem(chain[i], chain[i - 1]);
@@ -232,12 +267,20 @@ export async function validateInjectorCerts(
   return problems;
 }
 
+/** {@link validateServingCert} of the injector. */
+export function validateInjectorCerts(
+  files: Partial<Record<InjectorCertFileName, string>>,
+  options: ValidateInjectorCertsOptions = {},
+): Promise<FileProblem<InjectorCertFileName>[]> {
+  return validateServingCert('sidecarInjector', files, options);
+}
+
 /**
- * The serving certificate: not a CA, usable by a TLS server, and for the injector's
+ * The serving certificate: not a CA, usable by a TLS server, and for the component's
  * Service. Read through OpenSSL when it parses the certificate (cheaper than decoding
  * @peculiar/x509's extensions, which matters over a fleet), else through @peculiar/x509.
  */
-function checkServing(leaf: Certificate, report: Report<InjectorCertFileName>): void {
+function checkServing(component: ServingComponent, leaf: Certificate, report: Report<InjectorCertFileName>): void {
   const fast = native(leaf);
   const isCa = fast ? fast.ca : Boolean(leaf.getExtension(x509.BasicConstraintsExtension)?.ca);
   if (isCa) report('cert-chain.pem', `starts with a CA certificate ("${leaf.subject}"); it must start with the serving certificate`);
@@ -248,38 +291,65 @@ function checkServing(leaf: Certificate, report: Report<InjectorCertFileName>): 
   const names = fast
     ? (fast.subjectAltName ?? '').split(', ').filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4))
     : (leaf.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? []).filter((n) => n.type === 'dns').map((n) => n.value);
-  const wanted = requiredDnsName();
+  const wanted = requiredDnsName(component);
   if (!names.includes(wanted)) {
     report('cert-chain.pem', `the serving certificate is not for ${wanted}, the name the API server calls the webhook by (its DNS names: ${names.join(', ') || 'none'})`);
   }
 }
 
-/** The injector's set as {@link loadOrCreate} handles it. */
-export const INJECTOR_CERT_SET: PemSet<InjectorCertFileName> = { names: INJECTOR_CERT_FILE_NAMES, validate: validateInjectorCerts };
+const pemSet = (component: ServingComponent): PemSet<InjectorCertFileName> => ({
+  names: INJECTOR_CERT_FILE_NAMES,
+  validate: (files, options) => validateServingCert(component, files, options),
+});
+const SERVING_CERT_SETS: Readonly<Record<ServingComponent, PemSet<InjectorCertFileName>>> = { sidecarInjector: pemSet('sidecarInjector'), galley: pemSet('galley') };
 
-/** Reads and checks the set in a directory: absent, valid (with the files) or invalid (with problems). */
+/** A component's set as {@link loadOrCreate} handles it. */
+export function servingCertSet(component: ServingComponent): PemSet<InjectorCertFileName> {
+  return SERVING_CERT_SETS[component];
+}
+
+/** The injector's set as {@link loadOrCreate} handles it. */
+export const INJECTOR_CERT_SET: PemSet<InjectorCertFileName> = SERVING_CERT_SETS.sidecarInjector;
+
+/** Reads and checks a component's set in a directory: absent, valid (with the files) or invalid (with problems). */
+export function readExistingServingCert(dir: string, component: ServingComponent, options: ValidateServingCertOptions = {}) {
+  return readExisting(dir, servingCertSet(component), options);
+}
+
+/** Reads and checks the injector's set in a directory (see {@link readExistingServingCert}). */
 export function readExistingInjectorCerts(dir: string, options: ValidateInjectorCertsOptions = {}) {
-  return readExisting(dir, INJECTOR_CERT_SET, options);
+  return readExistingServingCert(dir, 'sidecarInjector', options);
 }
 
 /** The set to render and whether it is new (and so must be written). */
-export interface ResolvedInjectorCerts {
-  readonly certs: InjectorCerts;
+export interface ResolvedServingCert {
+  readonly certs: ServingCerts;
   readonly generated: boolean;
 }
+export type ResolvedInjectorCerts = ResolvedServingCert;
 
 /**
- * The injector's certificates for a cluster: the set already in `dir` when it is
+ * A component's certificates for a cluster: the set already in `dir` when it is
  * complete and valid (so re-rendering gives byte-identical output), otherwise (none
- * there, or `regenerate`) a new one. Writes nothing: the caller writes
- * `injectorSecretFiles` of the result. Like the CA store, it refuses (CaFilesError,
+ * there, or `regenerate`) a new one. Writes nothing: the caller writes the
+ * `clusterSecretFiles` of the result. Like the CA store, it refuses (CaFilesError,
  * exit 2) a partial, tampered or expired set instead of silently replacing it.
  */
-export async function loadOrCreateInjectorCerts(
+export async function loadOrCreateServingCert(
+  dir: string,
+  component: ServingComponent,
+  options: GenerateServingCertOptions,
+  { regenerate = false }: { regenerate?: boolean } = {},
+): Promise<ResolvedServingCert> {
+  const { files, generated } = await loadOrCreate(dir, servingCertSet(component), () => generateServingCert(component, options), { regenerate, now: options.now });
+  return { certs: files, generated };
+}
+
+/** {@link loadOrCreateServingCert} of the injector. */
+export function loadOrCreateInjectorCerts(
   dir: string,
   options: GenerateInjectorCertsOptions,
-  { regenerate = false }: { regenerate?: boolean } = {},
+  flags: { regenerate?: boolean } = {},
 ): Promise<ResolvedInjectorCerts> {
-  const { files, generated } = await loadOrCreate(dir, INJECTOR_CERT_SET, () => generateInjectorCerts(options), { regenerate, now: options.now });
-  return { certs: files, generated };
+  return loadOrCreateServingCert(dir, 'sidecarInjector', options, flags);
 }

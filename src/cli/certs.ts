@@ -18,10 +18,11 @@ import {
   generateCa,
   generateCaOptionProblems,
   GenerateCaOptions,
-  generateInjectorCerts,
-  INJECTOR_CERT_FILE_NAMES,
-  INJECTOR_KEY_FILE,
+  generateServingCert,
+  SERVING_CERT_FILE_NAMES,
+  SERVING_KEY_FILE,
 } from '../certs';
+import type { ServingComponent } from '../certs';
 
 /** A refused request: one line per problem; main prints them and exits 2. */
 export class CommandError extends CliError {
@@ -41,6 +42,7 @@ export interface CertsOptions {
   caDays?: string;
   force?: boolean;
   sidecarInjector?: boolean;
+  galley?: boolean;
 }
 
 
@@ -57,7 +59,7 @@ const OPTION_NAMES: Readonly<Record<string, string>> = {
 export function registerCerts(program: Command, io: CliIO): void {
   program
     .command('certs')
-    .summary('write a new root + intermediate CA for Citadel (GKE on-prem), or the injector webhook certificate')
+    .summary('write a new root + intermediate CA for Citadel (GKE on-prem), or the injector or galley webhook certificate')
     .description(
       'Write a new self-signed root CA and an intermediate CA signed by it into DIR, as the ' +
         'files Citadel reads from the `cacerts` Secret in istio-system: ca-cert.pem (the ' +
@@ -65,7 +67,7 @@ export function registerCerts(program: Command, io: CliIO): void {
         'cert-chain.pem (intermediate then root).',
     )
     .option('--out <dir>', 'directory to write the files into, created if needed (required)')
-    // No commander defaults: they would make "given" undetectable (--sidecar-injector refuses
+    // No commander defaults: they would make "given" undetectable (--sidecar-injector and --galley refuse
     // the CA-only options); parseOptions applies the defaults the help text names.
     .option('--algorithm <name>', `key algorithm: ${CA_ALGORITHMS.join(' or ')} (default: "${DEFAULT_CA_ALGORITHM}")`)
     .option('--cluster <name>', 'cluster name written into the certificate subjects (L=) (default: the name of DIR)')
@@ -77,6 +79,11 @@ export function registerCerts(program: Command, io: CliIO): void {
       '--sidecar-injector',
       "write the sidecar injector's webhook certificate (GKE) instead: root-cert.pem, cert-chain.pem, key.pem " +
         '(ECDSA P-256, one self-signed certificate: --algorithm, --root-days and --ca-days do not apply)',
+    )
+    .option(
+      '--galley',
+      "write galley's validating webhook certificate (GKE) instead, as --sidecar-injector does for the injector " +
+        '(cannot be combined with --sidecar-injector)',
     )
     .addHelpText(
       'after',
@@ -100,6 +107,10 @@ export function registerCerts(program: Command, io: CliIO): void {
         '  asmpkg certs --sidecar-injector --out ~/asm-injector/gke-1 --cluster gke-1',
         '  kubectl create secret generic istio.istio-sidecar-injector-service-account -n istio-system \\',
         '    --type istio.io/key-and-cert --from-file=root-cert.pem --from-file=cert-chain.pem --from-file=key.pem',
+        "and galley's (its validating webhook) likewise:",
+        '  asmpkg certs --galley --out ~/asm-galley/gke-1 --cluster gke-1',
+        '  kubectl create secret generic istio.istio-galley-service-account -n istio-system \\',
+        '    --type istio.io/key-and-cert --from-file=root-cert.pem --from-file=cert-chain.pem --from-file=key.pem',
       ].join('\n'),
     )
     .action(async (options: CertsOptions) => {
@@ -115,7 +126,8 @@ export async function runCerts(options: CertsOptions, io: CliIO): Promise<void> 
   const { out, generateOptions, lines } = parseOptions(options, io.cwd);
   if (lines.length > 0 || out === undefined || generateOptions === undefined) throw new CommandError(lines);
 
-  const kind = options.sidecarInjector ? INJECTOR_KIND : CA_KIND;
+  const component = servingComponent(options);
+  const kind = component ? SERVING_KINDS[component] : CA_KIND;
   const refusals = [
     ...(await existingFileProblems(out, options.force === true, kind)),
     ...gitProblems(out, io, kind.keyFile),
@@ -130,7 +142,7 @@ export async function runCerts(options: CertsOptions, io: CliIO): Promise<void> 
   for (const file of kind.files) io.stdout(`wrote ${display(join(out, file), io.cwd)}`);
 }
 
-/** What `certs` writes: Citadel's CA (default) or the injector's webhook certificate. */
+/** What `certs` writes: Citadel's CA (default) or a component's webhook certificate. */
 interface CertKind {
   readonly files: readonly string[];
   readonly keyFile: string;
@@ -138,11 +150,20 @@ interface CertKind {
 }
 
 const CA_KIND: CertKind = { files: CA_FILE_NAMES, keyFile: CA_KEY_FILE, generate: generateCa };
-const INJECTOR_KIND: CertKind = {
-  files: INJECTOR_CERT_FILE_NAMES,
-  keyFile: INJECTOR_KEY_FILE,
-  generate: (o) => generateInjectorCerts({ cluster: o.cluster, organization: o.organization }),
-};
+const servingKind = (component: ServingComponent): CertKind => ({
+  files: SERVING_CERT_FILE_NAMES,
+  keyFile: SERVING_KEY_FILE,
+  generate: (o) => generateServingCert(component, { cluster: o.cluster, organization: o.organization }),
+});
+const SERVING_KINDS: Readonly<Record<ServingComponent, CertKind>> = { sidecarInjector: servingKind('sidecarInjector'), galley: servingKind('galley') };
+
+/** The flag that asks for each component's certificate. */
+const SERVING_FLAGS: Readonly<Record<ServingComponent, string>> = { sidecarInjector: '--sidecar-injector', galley: '--galley' };
+
+/** The component whose webhook certificate is asked for, if any (parseOptions refuses both). */
+function servingComponent(options: CertsOptions): ServingComponent | undefined {
+  return options.sidecarInjector ? 'sidecarInjector' : options.galley ? 'galley' : undefined;
+}
 
 interface ParsedOptions {
   out?: string;
@@ -163,10 +184,15 @@ const CA_ONLY_OPTIONS: readonly { key: 'algorithm' | 'rootDays' | 'caDays'; flag
  */
 function parseOptions(options: CertsOptions, cwd: string): ParsedOptions {
   const lines: string[] = [];
-  if (options.sidecarInjector) {
+  if (options.sidecarInjector && options.galley) {
+    lines.push('--sidecar-injector and --galley cannot be combined: write each certificate into its own directory');
+  }
+  const component = servingComponent(options);
+  if (component) {
+    const what = component === 'galley' ? 'the galley certificate' : 'the injector certificate';
     for (const { key, flag } of CA_ONLY_OPTIONS) {
       if (options[key] !== undefined) {
-        lines.push(`${flag} does not apply to --sidecar-injector: the injector certificate is ECDSA P-256, one self-signed certificate`);
+        lines.push(`${flag} does not apply to ${SERVING_FLAGS[component]}: ${what} is ECDSA P-256, one self-signed certificate`);
       }
     }
   }

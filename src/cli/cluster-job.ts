@@ -3,15 +3,16 @@ import {
   CaFilesError,
   CA_FILE_NAMES,
   clusterSecretFiles,
-  INJECTOR_CERTS_DIR,
   loadOrCreateCa,
-  loadOrCreateInjectorCerts,
+  loadOrCreateServingCert,
   readCaDir,
   SECRETS_DIR,
   SECRETS_RENDERED_APART,
+  SERVING_COMPONENTS,
+  servingCertsDir,
   validateCaFiles,
 } from '../certs';
-import type { CaFiles, ClusterSecrets, InjectorCerts } from '../certs';
+import type { CaFiles, ClusterSecrets, ResolvedServingCert, ServingComponent } from '../certs';
 import type { ClusterSpec } from '../config/model';
 import { meshValuesFor } from '../profiles/mesh-values';
 import { IndexInput, sha256 } from '../render/index-file';
@@ -37,7 +38,7 @@ export interface ClusterResult {
   readonly files: RenderedFile[];
   /** Files outside OUT the package depends on (a user's CA), for the index. */
   readonly inputs: IndexInput[];
-  /** Key material made new by this run (`CA`, `sidecar injector certificate`). */
+  /** Key material made new by this run (`CA`, `sidecar injector certificate`, `galley certificate`). */
   readonly newKeys: string[];
 }
 
@@ -59,31 +60,44 @@ export async function renderClusterJob(spec: ClusterSpec, index: number, context
 /**
  * The key material a cluster's package keeps in secrets/, as SECRETS_RENDERED_APART
  * lists it for the cluster's platform: on-prem the CA Citadel signs with (Citadel then
- * issues the injector's certificate itself); on GKE, which has no Citadel, the sidecar
- * injector's serving certificate.
+ * issues the components' certificates itself); on GKE, which has no Citadel, the webhook
+ * serving certificates of the sidecar injector and galley.
  */
 async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext, result: ClusterResult): Promise<ClusterSecrets> {
-  const sets = SECRETS_RENDERED_APART[meshValuesFor(spec).platform].map((s) => s.set);
-  const [ca, sidecarInjector] = await Promise.all([
+  const sets: readonly string[] = SECRETS_RENDERED_APART[meshValuesFor(spec).platform].map((s) => s.set);
+  const serving = SERVING_COMPONENTS.filter((c) => sets.includes(c));
+  const [ca, ...resolved] = await Promise.all([
     sets.includes('ca') ? clusterCa(spec, index, req, result) : undefined,
-    sets.includes('sidecarInjector') ? clusterInjectorCerts(spec, req, result) : undefined,
+    ...serving.map((component) => clusterServingCert(spec, component, req)),
   ]);
-  return { ...(ca ? { ca } : {}), ...(sidecarInjector ? { sidecarInjector } : {}) };
+  const secrets: { -readonly [K in keyof ClusterSecrets]: ClusterSecrets[K] } = ca ? { ca } : {};
+  // In SERVING_COMPONENTS order, whichever finished first, so messages are stable.
+  serving.forEach((component, i) => {
+    const { certs, generated } = resolved[i] as ResolvedServingCert;
+    secrets[component] = certs;
+    if (generated) result.newKeys.push(SERVING_KEY_NAMES[component]);
+  });
+  return secrets;
 }
 
+/** How a new serving certificate is named in synth's messages. */
+const SERVING_KEY_NAMES: Readonly<Record<ServingComponent, string>> = {
+  sidecarInjector: 'sidecar injector certificate',
+  galley: 'galley certificate',
+};
+
 /**
- * The sidecar injector's serving certificate of a GKE cluster: generated once, kept in
- * OUT/<cluster>/secrets/sidecar-injector/ and reused; new with --regenerate-ca.
+ * A component's webhook serving certificate of a GKE cluster: generated once, kept in
+ * OUT/<cluster>/secrets/<sidecar-injector|galley>/ and reused; new with --regenerate-ca.
  */
-async function clusterInjectorCerts(spec: ClusterSpec, req: JobContext, result: ClusterResult): Promise<InjectorCerts> {
+async function clusterServingCert(spec: ClusterSpec, component: ServingComponent, req: JobContext): Promise<ResolvedServingCert> {
   try {
-    const { certs, generated } = await loadOrCreateInjectorCerts(
-      path.join(req.outDir, spec.name, SECRETS_DIR, INJECTOR_CERTS_DIR),
+    return await loadOrCreateServingCert(
+      path.join(req.outDir, spec.name, SECRETS_DIR, servingCertsDir(component)),
+      component,
       { cluster: spec.name, organization: spec.certificates.organization },
       { regenerate: req.regenerateCa },
     );
-    if (generated) result.newKeys.push('sidecar injector certificate');
-    return certs;
   } catch (e) {
     throw refusal(e);
   }

@@ -25,7 +25,7 @@ export function registerSynth(program: Command, io: CliIO): void {
     .option(
       '--regenerate-ca',
       'replace the generated key material kept in OUT/<cluster>/secrets/: the on-prem CAs (running workloads lose trust) ' +
-        "and the GKE sidecar injectors' serving certificates (re-apply secrets/sidecar-injector-certs.yaml)",
+        "and the GKE sidecar injectors' and galleys' serving certificates (re-apply secrets/sidecar-injector-certs.yaml and secrets/galley-certs.yaml)",
     )
     .option('--prune', 'also delete clusters no longer in the config whose secrets/ hold key material')
     .addHelpText(

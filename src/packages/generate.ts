@@ -124,6 +124,21 @@ function preamble(profile: Profile, format: PackageFormat, setters: readonly Set
       '  --from-file=cert-chain.pem=$HOME/asm-injector/CLUSTER/cert-chain.pem \\',
       '  --from-file=key.pem=$HOME/asm-injector/CLUSTER/key.pem',
       '```',
+      '',
+      '## Galley\'s webhook certificate',
+      '',
+      'Galley serves its validating webhook with the same kind of certificate, which on GKE',
+      'nothing creates either: galley does not start without it. Make one per cluster the same',
+      'way and load it with the injector\'s (`asmpkg synth` writes it as `secrets/galley-certs.yaml`):',
+      '',
+      '```sh',
+      'asmpkg certs --galley --out ~/asm-galley/CLUSTER --cluster CLUSTER',
+      'kubectl create secret generic istio.istio-galley-service-account -n istio-system \\',
+      '  --type istio.io/key-and-cert \\',
+      '  --from-file=root-cert.pem=$HOME/asm-galley/CLUSTER/root-cert.pem \\',
+      '  --from-file=cert-chain.pem=$HOME/asm-galley/CLUSTER/cert-chain.pem \\',
+      '  --from-file=key.pem=$HOME/asm-galley/CLUSTER/key.pem',
+      '```',
     );
   }
   lines.push('', '');

@@ -1,5 +1,5 @@
 import { GKE_API } from '../catalog/gcp-services';
-import { CACERTS_MANIFEST, INJECTOR_CERTS_MANIFEST } from '../certs/secret-files';
+import { CACERTS_MANIFEST, GALLEY_CERTS_MANIFEST, INJECTOR_CERTS_MANIFEST } from '../certs/secret-files';
 import type { ClusterSpec } from '../config/model';
 import { PACKAGE_DIRS as D, PACKAGE_FILES } from '../render/layout';
 import { isZone } from '../util/location';
@@ -61,12 +61,12 @@ const CRDS_AND_COMPONENTS: Step = {
 const NAMESPACE: Step = { title: 'Create the istio-system namespace.', commands: [`kubectl apply -f ${D.inCluster}/00-namespace.yaml`] };
 
 /**
- * GKE has no Citadel to issue the sidecar injector's webhook certificate: asmpkg
- * generates it into secrets/, and it must exist before the injector starts.
+ * GKE has no Citadel to issue the sidecar injector's and galley's webhook certificates:
+ * asmpkg generates them into secrets/, and they must exist before the components start.
  */
 const INJECTOR_CERTS: Step = {
-  title: `Load the sidecar injector's webhook certificate (no Citadel on GKE; kept apart in ${D.secrets}/, never committed).`,
-  commands: [`kubectl apply -f ${INJECTOR_CERTS_MANIFEST}`],
+  title: `Load the webhook certificates of the sidecar injector and galley (no Citadel on GKE; kept apart in ${D.secrets}/, never committed).`,
+  commands: [`kubectl apply -f ${INJECTOR_CERTS_MANIFEST}`, `kubectl apply -f ${GALLEY_CERTS_MANIFEST}`],
 };
 
 /** Namespace policies apply to namespaces that are yours: they must exist before the policies. */
@@ -106,7 +106,7 @@ function steps(spec: ClusterSpec): Step[] {
       NAMESPACE,
       {
         ...INJECTOR_CERTS,
-        title: `${INJECTOR_CERTS.title} If anthoscli installed the control plane, this is what its istio-sidecar-injector pod waits for in ContainerCreating.`,
+        title: `${INJECTOR_CERTS.title} If anthoscli installed the control plane, this is what its istio-sidecar-injector and istio-galley pods wait for in ContainerCreating.`,
       },
       ...namespacesStep(spec),
       { ...CRDS_AND_COMPONENTS, title: `${CRDS_AND_COMPONENTS.title} Skip it if anthoscli installed the control plane in step 2; this is the route for kubectl and GitOps controllers.` },

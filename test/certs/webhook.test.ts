@@ -1,5 +1,5 @@
 /**
- * The sidecar injector's webhook serving certificate (GKE, no Citadel): one self-signed
+ * Webhook serving certificates of the sidecar injector and galley (GKE, no Citadel): one self-signed
  * certificate generated with @peculiar/x509 (root-cert.pem is cert-chain.pem), checked
  * here independently with Node's (OpenSSL's) X509Certificate and a real TLS handshake
  * the way the API server makes it; validated (that shape and the CA-issued one earlier
@@ -16,22 +16,28 @@ import { App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { InputError } from '../../src/config/problems';
 import { BACKDATE_MS, validityWindow } from '../../src/certs/generate';
-import { INJECTOR_CERTS_DIR, injectorSecretFiles, SECRETS_DIR, SECRETS_RENDERED_APART } from '../../src/certs/secret-files';
+import { GALLEY_CERTS_DIR, galleySecretFiles, INJECTOR_CERTS_DIR, injectorSecretFiles, SECRETS_DIR, SECRETS_RENDERED_APART } from '../../src/certs/secret-files';
 import { CaFilesError } from '../../src/certs/store';
 import { INJECTOR_CERT_FILE_NAMES, InjectorCerts } from '../../src/certs/types';
 import {
   generateInjectorCerts,
   GenerateInjectorCertsOptions,
+  generateServingCert,
   injectorDnsNames,
   loadOrCreateInjectorCerts,
+  loadOrCreateServingCert,
   readExistingInjectorCerts,
+  readExistingServingCert,
+  servingDnsNames,
   validateInjectorCerts,
+  validateServingCert,
 } from '../../src/certs/webhook';
 import { webcrypto, x509 } from '../../src/certs/x509';
+import { Galley } from '../../src/constructs/mesh/galley';
 import { SidecarInjector } from '../../src/constructs/mesh/sidecar-injector';
-import { INJECTOR_CERTS_SECRET_NAME } from '../../src/constructs/security/webhook-cert-secret';
+import { GALLEY_CERTS_SECRET_NAME, INJECTOR_CERTS_SECRET_NAME } from '../../src/constructs/security/webhook-cert-secret';
 import { RenderedFile } from '../../src/render/types';
-import { gkeValues } from '../helpers/mesh-values';
+import { gkeValues, onpremValues } from '../helpers/mesh-values';
 import { keyPair, keyPem } from './build';
 
 const NOW = new Date('2030-03-04T05:06:07.890Z');
@@ -46,6 +52,17 @@ const SANS = [
   'istio-sidecar-injector.istio-system',
   'istio-sidecar-injector',
 ];
+
+/** Galley's Service names, in the same order. */
+const GALLEY_SANS = ['istio-galley.istio-system.svc', 'istio-galley.istio-system.svc.cluster.local', 'istio-galley.istio-system', 'istio-galley'];
+
+/** What the output layer does with RenderedFiles, reduced to the essentials. */
+async function writeRendered(root: string, files: RenderedFile[]): Promise<void> {
+  for (const file of files) {
+    await mkdir(dirname(join(root, file.path)), { recursive: true });
+    await writeFile(join(root, file.path), file.content, { mode: file.mode });
+  }
+}
 
 function nodeCerts(bundle: string): X509Certificate[] {
   return (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? []).map((b) => new X509Certificate(b));
@@ -385,14 +402,6 @@ describe('loadOrCreateInjectorCerts', () => {
   afterEach(async () => {
     await rm(tmp, { recursive: true, force: true });
   });
-
-  /** What the output layer does with RenderedFiles, reduced to the essentials. */
-  async function writeRendered(root: string, files: RenderedFile[]): Promise<void> {
-    for (const file of files) {
-      await mkdir(dirname(join(root, file.path)), { recursive: true });
-      await writeFile(join(root, file.path), file.content, { mode: file.mode });
-    }
-  }
   const dir = () => join(tmp, SECRETS_DIR, INJECTOR_CERTS_DIR);
 
   it('generates a set for an empty or missing directory', async () => {
@@ -517,7 +526,116 @@ describe('injectorSecretFiles and the Secret', () => {
   it('is what a GKE package renders apart, and not an on-prem one (Citadel makes it there)', () => {
     expect(SECRETS_RENDERED_APART.gke.map((s) => [s.set, s.name, s.namespace, s.manifest])).toEqual([
       ['sidecarInjector', 'istio.istio-sidecar-injector-service-account', 'istio-system', 'secrets/sidecar-injector-certs.yaml'],
+      ['galley', 'istio.istio-galley-service-account', 'istio-system', 'secrets/galley-certs.yaml'],
     ]);
     expect(SECRETS_RENDERED_APART.onprem.map((s) => s.name)).toEqual(['cacerts']);
+  });
+});
+
+describe("galley's serving certificate (the same code, galley's Service and Secret)", () => {
+  let galley: Awaited<ReturnType<typeof generateServingCert>>;
+  let tmp: string;
+  beforeAll(async () => {
+    galley = await generateServingCert('galley', OPTIONS);
+  });
+  beforeEach(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'asmpkg-galley-store-'));
+  });
+  afterEach(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+  const dir = () => join(tmp, SECRETS_DIR, GALLEY_CERTS_DIR);
+
+  it("names galley's Service of the component catalog; the injector's names are unchanged", () => {
+    expect(servingDnsNames('galley')).toEqual(GALLEY_SANS);
+    expect(servingDnsNames('sidecarInjector')).toEqual(injectorDnsNames());
+  });
+
+  it('is one self-signed serving certificate for galley, whose key is key.pem', () => {
+    const cert = new X509Certificate(galley['cert-chain.pem']);
+    expect(galley['root-cert.pem']).toBe(galley['cert-chain.pem']);
+    expect(cert.subject).toBe(`O=asmpkg\nL=asm-gke\nCN=${GALLEY_SANS[0]}`);
+    expect(cert.subjectAltName).toBe(GALLEY_SANS.map((n) => `DNS:${n}`).join(', '));
+    expect(cert.ca).toBe(false);
+    expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']);
+    expect(cert.checkPrivateKey(createPrivateKey(galley['key.pem']))).toBe(true);
+    expect(cert.checkHost(SANS[0])).toBeUndefined();
+  });
+
+  it("is valid for galley and not for the injector, and the other way round", async () => {
+    expect(await validateServingCert('galley', galley, { now: NOW })).toEqual([]);
+    expect(await validateServingCert('galley', await selfSignedSet({ dns: GALLEY_SANS }), { now: NOW })).toEqual([]);
+    expect(await validateServingCert('galley', await handMadeSet({ dns: GALLEY_SANS }), { now: NOW })).toEqual([]);
+    expect(await validateInjectorCerts(galley, { now: NOW })).toEqual([
+      {
+        file: 'cert-chain.pem',
+        reason: `the serving certificate is not for ${SANS[0]}, the name the API server calls the webhook by (its DNS names: ${GALLEY_SANS.join(', ')})`,
+      },
+    ]);
+    expect(await validateServingCert('galley', certs, { now: NOW })).toEqual([
+      { file: 'cert-chain.pem', reason: `the serving certificate is not for ${GALLEY_SANS[0]}, the name the API server calls the webhook by (its DNS names: ${SANS.join(', ')})` },
+    ]);
+  });
+
+  it('is generated once into secrets/galley/ and reused byte for byte; regenerated when asked', async () => {
+    expect(await readExistingServingCert(dir(), 'galley')).toEqual({ status: 'absent' });
+    expect((await loadOrCreateServingCert(dir(), 'galley', OPTIONS)).generated).toBe(true);
+    await writeRendered(tmp, galleySecretFiles(galley));
+    expect(await readExistingServingCert(dir(), 'galley', { now: NOW })).toEqual({ status: 'valid', files: galley });
+    const again = await loadOrCreateServingCert(dir(), 'galley', { ...OPTIONS, now: new Date(NOW_S + 365 * DAY) });
+    expect(again).toEqual({ certs: galley, generated: false });
+    expect(galleySecretFiles(again.certs)).toEqual(galleySecretFiles(galley));
+    const fresh = await loadOrCreateServingCert(dir(), 'galley', OPTIONS, { regenerate: true });
+    expect([fresh.generated, fresh.certs['key.pem'] === galley['key.pem']]).toEqual([true, false]);
+  });
+
+  it("refuses a tampered set, or the injector's set in galley's directory, instead of replacing it", async () => {
+    const refusal = async () => (await loadOrCreateServingCert(dir(), 'galley', OPTIONS).catch((e: unknown) => e)) as CaFilesError;
+    await writeRendered(tmp, galleySecretFiles(galley));
+    await writeFile(join(dir(), 'cert-chain.pem'), tamperSignature(galley['cert-chain.pem']));
+    const tampered = await refusal();
+    expect(tampered).toBeInstanceOf(CaFilesError);
+    expect(tampered.problems.map((p) => p.file)).toEqual(['cert-chain.pem']);
+    await writeRendered(tmp, galleySecretFiles(certs));
+    const wrong = await refusal();
+    expect([wrong.exitCode, wrong.problems]).toEqual([2, [{ file: 'cert-chain.pem', reason: expect.stringMatching(/is not for istio-galley\.istio-system\.svc/) }]]);
+    expect(wrong.message).not.toMatch(/PRIVATE KEY-----\n/);
+  });
+
+  it('renders secrets/galley-certs.yaml and secrets/galley/, key material 0600, as the Secret galley mounts (required on GKE)', () => {
+    const files = galleySecretFiles(galley);
+    expect(files.map((f) => [f.path, f.mode, f.secret ?? false])).toEqual([
+      ['secrets/.gitignore', 0o644, false],
+      ['secrets/galley-certs.yaml', 0o600, true],
+      ['secrets/galley/cert-chain.pem', 0o644, false],
+      ['secrets/galley/key.pem', 0o600, true],
+      ['secrets/galley/root-cert.pem', 0o644, false],
+    ]);
+    const docs = parseAllDocuments(files[1].content).map((d) => d.toJS());
+    expect(docs).toEqual([
+      expect.objectContaining({
+        kind: 'Secret',
+        type: 'istio.io/key-and-cert',
+        metadata: expect.objectContaining({
+          name: GALLEY_CERTS_SECRET_NAME,
+          namespace: 'istio-system',
+          annotations: { 'istio.io/service-account.name': 'istio-galley-service-account' },
+        }),
+      }),
+    ]);
+    for (const file of INJECTOR_CERT_FILE_NAMES) expect(Buffer.from(docs[0].data[file], 'base64').toString('utf8')).toBe(galley[file]);
+
+    const certsVolume = (values: ReturnType<typeof gkeValues>) => {
+      const chart = new Chart(new App(), 'galley', { disableResourceNameHashes: true });
+      new Galley(chart, 'galley', { values });
+      const deployment = chart.toJson().find((o) => o.kind === 'Deployment');
+      const galleyContainer = deployment.spec.template.spec.containers.find((c: { name: string }) => c.name === 'galley');
+      expect(galleyContainer.volumeMounts).toContainEqual({ name: 'istio-certs', mountPath: '/etc/certs', readOnly: true });
+      return deployment.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'istio-certs');
+    };
+    // On GKE a missing Secret keeps galley from starting instead of leaving a webhook no one can call.
+    expect(certsVolume(gkeValues())).toEqual({ name: 'istio-certs', secret: { secretName: docs[0].metadata.name } });
+    // On-prem Citadel creates it (and the volume stays optional, as before).
+    expect(certsVolume(onpremValues())).toEqual({ name: 'istio-certs', secret: { secretName: docs[0].metadata.name, optional: true } });
   });
 });

@@ -225,6 +225,37 @@ describe('asmpkg certs --sidecar-injector', () => {
   });
 });
 
+describe('asmpkg certs --galley', () => {
+  test("writes a serving certificate for galley's Service, its key 0600, and prints no key", async () => {
+    const { X509Certificate, createPrivateKey } = await import('node:crypto');
+    const { readFileSync, statSync } = await import('node:fs');
+    const { run, tempDir } = await import('../helpers/cli');
+    const dir = tempDir();
+    const r = await run(['certs', '--galley', '--out', 'gal', '--cluster', 'gke-1'], dir);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout.split('\n').map((l) => l.replace(/^wrote .*\//, ''))).toEqual(['root-cert.pem', 'cert-chain.pem', 'key.pem']);
+    expect(r.stdout).not.toMatch(/PRIVATE KEY/);
+    const read = (f: string) => readFileSync(`${dir}/gal/${f}`, 'utf8');
+    const leaf = new X509Certificate(read('cert-chain.pem'));
+    expect(leaf.subjectAltName).toContain('DNS:istio-galley.istio-system.svc');
+    expect(leaf.subjectAltName).not.toContain('sidecar-injector');
+    expect(leaf.checkPrivateKey(createPrivateKey(read('key.pem')))).toBe(true);
+    expect(statSync(`${dir}/gal/key.pem`).mode & 0o777).toBe(0o600);
+  });
+
+  test('refuses the CA-only options, and --sidecar-injector with it; writes nothing', async () => {
+    const { run, tempDir } = await import('../helpers/cli');
+    const { existsSync } = await import('node:fs');
+    const dir = tempDir();
+    const caOnly = await run(['certs', '--galley', '--out', 'gal', '--root-days', '10'], dir);
+    expect([caOnly.code, caOnly.stderr]).toEqual([2, 'asmpkg: --root-days does not apply to --galley: the galley certificate is ECDSA P-256, one self-signed certificate']);
+    const both = await run(['certs', '--galley', '--sidecar-injector', '--out', 'gal'], dir);
+    expect([both.code, both.stdout]).toEqual([2, '']);
+    expect(both.stderr).toBe('asmpkg: --sidecar-injector and --galley cannot be combined: write each certificate into its own directory');
+    expect(existsSync(`${dir}/gal`)).toBe(false);
+  });
+});
+
 describe('error lines through main', () => {
   test('every stderr line starts with "asmpkg: "', async () => {
     const { run, tempDir } = await import('../helpers/cli');

@@ -37,20 +37,36 @@ describe('asmpkg synth', () => {
     expect(existsSync(path.join(w.out, 'asm-existing/config-connector'))).toBe(false);
     expect(existsSync(path.join(w.out, 'asm-onprem/bootstrap/cluster-admin-binding.yaml'))).toBe(true);
     expect(readFileSync(path.join(w.out, 'asm-onprem/INSTALL.md'), 'utf8')).toMatch(/kubectl apply -f secrets\/cacerts\.yaml/);
-    // GKE clusters (no Citadel) get the sidecar injector's serving certificate in secrets/; on-prem Citadel issues it.
+    // GKE clusters (no Citadel) get the sidecar injector's and galley's serving certificates in secrets/; on-prem Citadel issues them.
     for (const gke of ['asm-gke', 'asm-existing']) {
-      expect(readdirSync(path.join(w.out, gke, 'secrets')).sort()).toEqual(['.gitignore', 'sidecar-injector', 'sidecar-injector-certs.yaml']);
-      expect(readdirSync(path.join(w.out, gke, 'secrets/sidecar-injector')).sort()).toEqual(['cert-chain.pem', 'key.pem', 'root-cert.pem']);
+      expect(readdirSync(path.join(w.out, gke, 'secrets')).sort()).toEqual(['.gitignore', 'galley', 'galley-certs.yaml', 'sidecar-injector', 'sidecar-injector-certs.yaml']);
+      for (const set of ['sidecar-injector', 'galley']) {
+        expect(readdirSync(path.join(w.out, gke, 'secrets', set)).sort()).toEqual(['cert-chain.pem', 'key.pem', 'root-cert.pem']);
+      }
     }
     expect(existsSync(path.join(w.out, 'asm-onprem/secrets/sidecar-injector'))).toBe(false);
+    expect(existsSync(path.join(w.out, 'asm-onprem/secrets/galley'))).toBe(false);
   });
 
-  test('INSTALL.md of GKE clusters loads the injector certificate after the namespace, before the components', async () => {
+  test('INSTALL.md of GKE clusters loads the injector and galley certificates after the namespace, before the components', async () => {
     const w = workspace(fleet);
     expect((await run(['synth', '-c', w.config, '-o', w.out], w.dir)).code).toBe(0);
     const order: Record<string, string[]> = {
-      'asm-gke': ['get-credentials', 'in-cluster/00-namespace.yaml', 'kubectl apply -f secrets/sidecar-injector-certs.yaml', 'kubectl apply -f crds/', 'kubectl apply -f in-cluster/\n'],
-      'asm-existing': ['in-cluster/00-namespace.yaml', 'kubectl apply -f secrets/sidecar-injector-certs.yaml', 'istioctl manifest apply', 'kubectl apply -f in-cluster/\n'],
+      'asm-gke': [
+        'get-credentials',
+        'in-cluster/00-namespace.yaml',
+        'kubectl apply -f secrets/sidecar-injector-certs.yaml',
+        'kubectl apply -f secrets/galley-certs.yaml',
+        'kubectl apply -f crds/',
+        'kubectl apply -f in-cluster/\n',
+      ],
+      'asm-existing': [
+        'in-cluster/00-namespace.yaml',
+        'kubectl apply -f secrets/sidecar-injector-certs.yaml',
+        'kubectl apply -f secrets/galley-certs.yaml',
+        'istioctl manifest apply',
+        'kubectl apply -f in-cluster/\n',
+      ],
     };
     for (const [cluster, steps] of Object.entries(order)) {
       const guide = readFileSync(path.join(w.out, cluster, 'INSTALL.md'), 'utf8');
@@ -58,7 +74,7 @@ describe('asmpkg synth', () => {
       expect([cluster, at.every((i) => i >= 0)]).toEqual([cluster, true]);
       expect([cluster, at]).toEqual([cluster, [...at].sort((a, b) => a - b)]);
     }
-    expect(readFileSync(path.join(w.out, 'asm-onprem/INSTALL.md'), 'utf8')).not.toMatch(/sidecar-injector-certs/);
+    expect(readFileSync(path.join(w.out, 'asm-onprem/INSTALL.md'), 'utf8')).not.toMatch(/sidecar-injector-certs|galley-certs/);
   });
 
   test('is deterministic, keeps the on-prem CA and the GKE injector certificates, and a re-run with the same inputs changes nothing', async () => {
@@ -81,8 +97,9 @@ describe('asmpkg synth', () => {
     const other = path.join(w.dir, 'other');
     const kept: [string, string[]][] = [
       ['asm-onprem/secrets', ['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem']],
-      ['asm-gke/secrets/sidecar-injector', ['root-cert.pem', 'cert-chain.pem', 'key.pem']],
-      ['asm-existing/secrets/sidecar-injector', ['root-cert.pem', 'cert-chain.pem', 'key.pem']],
+      ...['asm-gke', 'asm-existing'].flatMap((c) =>
+        ['sidecar-injector', 'galley'].map((set): [string, string[]] => [`${c}/secrets/${set}`, ['root-cert.pem', 'cert-chain.pem', 'key.pem']]),
+      ),
     ];
     for (const [dir, names] of kept) {
       mkdirSync(path.join(other, dir), { recursive: true });
@@ -91,14 +108,16 @@ describe('asmpkg synth', () => {
     expect((await run(['synth', '-c', w.config, '-o', other], w.dir)).code).toBe(0);
     expect(treeState(other)).toEqual(after);
 
-    // --regenerate-ca replaces the injector certificates too (and the CA), nothing else.
+    // --regenerate-ca replaces the injector and galley certificates too (and the CA), nothing else.
     expect((await run(['synth', '-c', w.config, '-o', other, '--regenerate-ca'], w.dir)).code).toBe(0);
     const regenerated = treeState(other);
     const changed = Object.keys(after).filter((f) => regenerated[f] !== after[f]).sort();
     expect(changed).toEqual(
       [
         'index.yaml',
-        ...['asm-existing', 'asm-gke'].flatMap((c) => [`${c}/secrets/sidecar-injector-certs.yaml`, ...['cert-chain.pem', 'key.pem', 'root-cert.pem'].map((f) => `${c}/secrets/sidecar-injector/${f}`)]),
+        ...['asm-existing', 'asm-gke'].flatMap((c) =>
+          ['sidecar-injector', 'galley'].flatMap((set) => [`${c}/secrets/${set}-certs.yaml`, ...['cert-chain.pem', 'key.pem', 'root-cert.pem'].map((f) => `${c}/secrets/${set}/${f}`)]),
+        ),
         ...['ca-cert.pem', 'ca-key.pem', 'cacerts.yaml', 'cert-chain.pem', 'root-cert.pem'].map((f) => `asm-onprem/secrets/${f}`),
       ].sort(),
     );
@@ -116,15 +135,23 @@ describe('asmpkg synth', () => {
     expect(statSync(secrets).mode & 0o777).toBe(0o700);
     expect(readFileSync(path.join(secrets, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
     execFileSync('git', ['check-ignore', '-q', path.join(secrets, 'ca-key.pem')], { cwd: w.dir });
-    // The GKE clusters' injector certificates likewise.
-    const keyFiles = ['asm-existing/secrets/sidecar-injector/key.pem', 'asm-gke/secrets/sidecar-injector/key.pem', 'asm-onprem/secrets/ca-key.pem'];
+    // The GKE clusters' injector and galley certificates likewise.
+    const keyFiles = [
+      'asm-existing/secrets/galley/key.pem',
+      'asm-existing/secrets/sidecar-injector/key.pem',
+      'asm-gke/secrets/galley/key.pem',
+      'asm-gke/secrets/sidecar-injector/key.pem',
+      'asm-onprem/secrets/ca-key.pem',
+    ];
     for (const gke of ['asm-gke', 'asm-existing']) {
       const dir = path.join(w.out, gke, 'secrets');
-      expect(statSync(path.join(dir, 'sidecar-injector/key.pem')).mode & 0o777).toBe(0o600);
-      expect(statSync(path.join(dir, 'sidecar-injector-certs.yaml')).mode & 0o777).toBe(0o600);
       expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
-      for (const f of ['sidecar-injector/key.pem', 'sidecar-injector-certs.yaml']) {
-        execFileSync('git', ['check-ignore', '-q', path.join(dir, f)], { cwd: w.dir });
+      for (const set of ['sidecar-injector', 'galley']) {
+        expect(statSync(path.join(dir, `${set}/key.pem`)).mode & 0o777).toBe(0o600);
+        expect(statSync(path.join(dir, `${set}-certs.yaml`)).mode & 0o777).toBe(0o600);
+        for (const f of [`${set}/key.pem`, `${set}-certs.yaml`]) {
+          execFileSync('git', ['check-ignore', '-q', path.join(dir, f)], { cwd: w.dir });
+        }
       }
     }
     // Only the secrets directories hold key material: one PEM private key per set.
@@ -137,8 +164,10 @@ describe('asmpkg synth', () => {
     // The cacerts Secret carries the same key, base64-encoded, beside it; so does the injector's Secret.
     const secret = parse(readFileSync(path.join(secrets, 'cacerts.yaml'), 'utf8'));
     expect(Buffer.from(secret.data['ca-key.pem'], 'base64').toString()).toBe(readFileSync(path.join(secrets, 'ca-key.pem'), 'utf8'));
-    const injector = parse(readFileSync(path.join(w.out, 'asm-gke/secrets/sidecar-injector-certs.yaml'), 'utf8'));
-    expect(Buffer.from(injector.data['key.pem'], 'base64').toString()).toBe(readFileSync(path.join(w.out, 'asm-gke/secrets/sidecar-injector/key.pem'), 'utf8'));
+    for (const set of ['sidecar-injector', 'galley']) {
+      const served = parse(readFileSync(path.join(w.out, `asm-gke/secrets/${set}-certs.yaml`), 'utf8'));
+      expect(Buffer.from(served.data['key.pem'], 'base64').toString()).toBe(readFileSync(path.join(w.out, `asm-gke/secrets/${set}/key.pem`), 'utf8'));
+    }
   });
 
   test('drops clusters a previous run rendered that the config no longer lists, and leaves foreign files', async () => {
@@ -247,7 +276,7 @@ describe('asmpkg synth', () => {
     const again = await run(['synth', '-c', w.config, '-o', w.out, '--regenerate-ca', '--quiet'], w.dir);
     expect(again.code).toBe(0);
     expect(again.stderr.split('\n')).toEqual([
-      expect.stringMatching(/^asmpkg: asm-gke: new sidecar injector certificate in .*asm-gke\/secrets\/; apply it, then restart/),
+      expect.stringMatching(/^asmpkg: asm-gke: new sidecar injector certificate and galley certificate in .*asm-gke\/secrets\/; apply it, then restart/),
       expect.stringMatching(/^asmpkg: asm-onprem: new CA in .*asm-onprem\/secrets\/; apply it, then restart/),
     ]);
   });

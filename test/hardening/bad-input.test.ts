@@ -185,9 +185,9 @@ describe('a cluster directory in OUT that is a symlink pointing outside OUT', ()
     const st = lstatSync(path.join(w.out, 'asm-gke'));
     expect([st.isSymbolicLink(), st.isDirectory()]).toEqual([false, true]);
     expect(treeState(target)).toEqual(targetBefore);
-    // The package is back, exactly as first rendered, but for the GKE injector's key material:
-    // it was in the directory the symlink replaced, so a new set is generated (and indexed).
-    const fresh = /^asm-gke\/secrets\/sidecar-injector(\/|-certs\.yaml)|^index\.yaml$/;
+    // The package is back, exactly as first rendered, but for the GKE injector's and galley's key
+    // material: it was in the directory the symlink replaced, so new sets are generated (and indexed).
+    const fresh = /^asm-gke\/secrets\/(sidecar-injector|galley)(\/|-certs\.yaml)|^index\.yaml$/;
     const without = (state: Record<string, string>) => Object.fromEntries(Object.entries(state).filter(([f]) => !fresh.test(f)));
     const after = treeState(w.out);
     expect(without(after)).toEqual(without(rendered));

@@ -53,8 +53,10 @@ describe('a rendered on-prem CA', () => {
   beforeAll(async () => {
     w = gitWorkspace();
     r = await run(['synth', '--config', 'asmpkg.yaml', '--out', 'out'], w.dir);
-    // The GKE cluster's sidecar injector certificate (no Citadel there) is key material too.
-    needles = [SECRETS, INJECTOR_SECRETS].flatMap((dir) => keyNeedles(readFileSync(path.join(w.out, dir, dir === SECRETS ? 'ca-key.pem' : 'sidecar-injector/key.pem'), 'utf8')));
+    // The GKE cluster's sidecar injector and galley certificates (no Citadel there) are key material too.
+    needles = [`${SECRETS}/ca-key.pem`, `${INJECTOR_SECRETS}/sidecar-injector/key.pem`, `${INJECTOR_SECRETS}/galley/key.pem`].flatMap((file) =>
+      keyNeedles(readFileSync(path.join(w.out, file), 'utf8')),
+    );
   });
 
   test('renders (exit 0) and the key is a PEM private key', () => {
@@ -75,6 +77,8 @@ describe('a rendered on-prem CA', () => {
       return PEM_PRIVATE_KEY.test(text) || needles.some((n) => text.includes(n));
     });
     expect(holders.sort()).toEqual([
+      `${INJECTOR_SECRETS}/galley-certs.yaml`,
+      `${INJECTOR_SECRETS}/galley/key.pem`,
       `${INJECTOR_SECRETS}/sidecar-injector-certs.yaml`,
       `${INJECTOR_SECRETS}/sidecar-injector/key.pem`,
       `${SECRETS}/ca-key.pem`,

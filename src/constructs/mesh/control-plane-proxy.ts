@@ -89,11 +89,12 @@ export function controlPlaneProxy(values: MeshValues, o: ControlPlaneProxyOption
 }
 
 /** Volumes the control-plane proxy needs: its bootstrap directory, the workload's `istio.<sa>` secret, and SDS on GKE. */
-export function controlPlaneProxyVolumes(values: MeshValues, serviceAccount: string): Volume[] {
+export function controlPlaneProxyVolumes(values: MeshValues, serviceAccount: string, { certsRequired = false }: { certsRequired?: boolean } = {}): Volume[] {
   const sds = usesSds(values);
   return [
     { name: CONFIG_VOLUME, emptyDir: { medium: 'Memory' } },
-    { name: 'istio-certs', secret: { secretName: `istio.${serviceAccount}`, optional: true } },
+    // Optional unless the workload cannot work without it (galley's webhook on GKE, where asmpkg supplies it).
+    { name: 'istio-certs', secret: { secretName: `istio.${serviceAccount}`, ...(certsRequired ? {} : { optional: true }) } },
     ...(sds
       ? [
           { name: 'sds-uds-path', hostPath: { path: PROXY.sdsUdsDir } },

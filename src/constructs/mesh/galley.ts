@@ -258,7 +258,10 @@ export class Galley extends Construct {
         }),
       ],
       volumes: [
-        ...controlPlaneProxyVolumes(values, c.serviceAccount),
+        // On GKE no Citadel creates istio.istio-galley-service-account: the package supplies
+        // it (secrets/galley-certs.yaml) and galley serves its webhook with it, so a missing
+        // Secret must keep the pod from starting, not leave a webhook no one can call.
+        ...controlPlaneProxyVolumes(values, c.serviceAccount, { certsRequired: values.platform === 'gke' }),
         { name: 'probes', emptyDir: {} },
         { name: 'envoy-config', configMap: { name: GALLEY_ENVOY_CONFIG_MAP } },
         { name: 'config', configMap: { name: GALLEY_CONFIG_MAP } },

@@ -2,16 +2,23 @@ import type { ApiObject } from 'cdk8s';
 import { pemSecret } from './pem-secret';
 import { Construct } from 'constructs';
 import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
-import { INJECTOR_CERT_FILE_NAMES, InjectorCerts } from '../../certs/types';
-
-/** Service account the sidecar injector runs as. */
-const INJECTOR_SERVICE_ACCOUNT = COMPONENTS.sidecarInjector.serviceAccount;
+import { INJECTOR_CERT_FILE_NAMES, ServingCerts } from '../../certs/types';
+import type { ServingComponent } from '../../certs/webhook';
 
 /**
- * Name of the Secret the sidecar injector mounts its serving certificate from: the
- * `istio.<service account>` Secret Citadel would create for it.
+ * Name of the Secret a component mounts its serving certificate from: the
+ * `istio.<service account>` Secret Citadel would create for it (service account from
+ * the catalog).
  */
-export const INJECTOR_CERTS_SECRET_NAME = `istio.${INJECTOR_SERVICE_ACCOUNT}`;
+export function servingCertsSecretName(component: ServingComponent): string {
+  return `istio.${COMPONENTS[component].serviceAccount}`;
+}
+
+/** Name of the Secret the sidecar injector mounts its serving certificate from. */
+export const INJECTOR_CERTS_SECRET_NAME = servingCertsSecretName('sidecarInjector');
+
+/** Name of the Secret galley mounts its webhook serving certificate from (`/etc/certs`). */
+export const GALLEY_CERTS_SECRET_NAME = servingCertsSecretName('galley');
 
 /** Type Citadel gives the `istio.*` Secrets it manages (security/pkg/k8s/controller). */
 export const ISTIO_KEY_AND_CERT_SECRET_TYPE = 'istio.io/key-and-cert';
@@ -19,10 +26,12 @@ export const ISTIO_KEY_AND_CERT_SECRET_TYPE = 'istio.io/key-and-cert';
 /** Annotation Citadel puts on those Secrets, naming the service account. */
 const SERVICE_ACCOUNT_ANNOTATION = 'istio.io/service-account.name';
 
-/** Properties for `SidecarInjectorCertsSecret`. */
-export interface SidecarInjectorCertsSecretProps {
-  /** The injector's `root-cert.pem`, `cert-chain.pem` and `key.pem`, which become the Secret's keys. */
-  readonly certs: InjectorCerts;
+/** Properties for `ServingCertsSecret`. */
+export interface ServingCertsSecretProps {
+  /** The component whose Secret it is (its service account names it). */
+  readonly component: ServingComponent;
+  /** The `root-cert.pem`, `cert-chain.pem` and `key.pem`, which become the Secret's keys. */
+  readonly certs: ServingCerts;
 
   /**
    * Labels of the Secret.
@@ -31,33 +40,44 @@ export interface SidecarInjectorCertsSecretProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** Properties for `SidecarInjectorCertsSecret`. */
+export type SidecarInjectorCertsSecretProps = Omit<ServingCertsSecretProps, 'component'>;
+
 /**
- * The Secret `istio.istio-sidecar-injector-service-account` in istio-system, on
- * clusters without Citadel (GKE), written the way Citadel writes it: type
- * `istio.io/key-and-cert`, the service-account annotation, and the keys the injector
- * reads (`--caCertFile`, `--tlsCertFile`, `--tlsKeyFile` under /etc/istio/certs).
- * Values are base64 `data`.
+ * The Secret `istio.<service account>` of a component (the sidecar injector, galley) in
+ * istio-system, on clusters without Citadel (GKE), written the way Citadel writes it:
+ * type `istio.io/key-and-cert`, the service-account annotation, and the keys the
+ * component reads (the injector's `--caCertFile`, `--tlsCertFile`, `--tlsKeyFile` under
+ * /etc/istio/certs; galley's /etc/certs). Values are base64 `data`.
  *
  * Holds the serving certificate's private key: render it only into a package's
  * `secrets/` directory.
  */
-export class SidecarInjectorCertsSecret extends Construct {
+export class ServingCertsSecret extends Construct {
   /** The Secret's name. */
-  readonly name = INJECTOR_CERTS_SECRET_NAME;
-  /** The namespace the Secret is created in (the injector's). */
+  readonly name: string;
+  /** The namespace the Secret is created in (the component's). */
   readonly namespace = ISTIO_NAMESPACE;
   /** The underlying Kubernetes object. */
   readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, props: SidecarInjectorCertsSecretProps) {
+  constructor(scope: Construct, id: string, props: ServingCertsSecretProps) {
     super(scope, id);
+    this.name = servingCertsSecretName(props.component);
     this.apiObject = pemSecret(this, 'Resource', {
       name: this.name,
       namespace: this.namespace,
       type: ISTIO_KEY_AND_CERT_SECRET_TYPE,
       files: Object.fromEntries(INJECTOR_CERT_FILE_NAMES.map((f) => [f, props.certs[f]])),
-      annotations: { [SERVICE_ACCOUNT_ANNOTATION]: INJECTOR_SERVICE_ACCOUNT },
+      annotations: { [SERVICE_ACCOUNT_ANNOTATION]: COMPONENTS[props.component].serviceAccount },
       labels: props.labels,
     });
+  }
+}
+
+/** The sidecar injector's `istio.istio-sidecar-injector-service-account` Secret (see {@link ServingCertsSecret}). */
+export class SidecarInjectorCertsSecret extends ServingCertsSecret {
+  constructor(scope: Construct, id: string, props: SidecarInjectorCertsSecretProps) {
+    super(scope, id, { ...props, component: 'sidecarInjector' });
   }
 }
