@@ -137,13 +137,17 @@ export const generateInjectorCertsOptionProblems = generateServingCertOptionProb
  * would only repeat it). One certificate, not a CA plus a certificate it signs: see
  * the module comment. Throws InputError on bad options.
  */
-export async function generateServingCert(component: ServingComponent, options: GenerateServingCertOptions): Promise<ServingCerts> {
+export async function generateServingCert(
+  component: ServingComponent | readonly ServingComponent[],
+  options: GenerateServingCertOptions,
+): Promise<ServingCerts> {
   const problems = generateServingCertOptionProblems(options);
   if (problems.length > 0) throw new InputError(problems);
 
   const { start, end } = validityWindow(options.now ?? new Date());
   const organization = options.organization ?? DEFAULT_ORGANIZATION;
-  const dnsNames = servingDnsNames(component);
+  // Several components: one certificate naming all their Services (see loadOrCreateServingCert).
+  const dnsNames = (typeof component === 'string' ? [component] : component).flatMap(servingDnsNames);
   // Extractable: its private key becomes key.pem.
   const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
 
@@ -339,9 +343,12 @@ export async function loadOrCreateServingCert(
   dir: string,
   component: ServingComponent,
   options: GenerateServingCertOptions,
-  { regenerate = false }: { regenerate?: boolean } = {},
+  { regenerate = false, generate }: { regenerate?: boolean; generate?: () => Promise<ServingCerts> } = {},
 ): Promise<ResolvedServingCert> {
-  const { files, generated } = await loadOrCreate(dir, servingCertSet(component), () => generateServingCert(component, options), { regenerate, now: options.now });
+  // `generate` lets a caller hand several components one new certificate naming all
+  // their Services: a certificate costs milliseconds to make, and a fleet makes many.
+  const make = generate ?? (() => generateServingCert(component, options));
+  const { files, generated } = await loadOrCreate(dir, servingCertSet(component), make, { regenerate, now: options.now });
   return { certs: files, generated };
 }
 

@@ -4,6 +4,7 @@ import {
   CA_FILE_NAMES,
   clusterSecretFiles,
   loadOrCreateCa,
+  generateServingCert,
   loadOrCreateServingCert,
   readCaDir,
   SECRETS_DIR,
@@ -12,7 +13,7 @@ import {
   servingCertsDir,
   validateCaFiles,
 } from '../certs';
-import type { CaFiles, ClusterSecrets, ResolvedServingCert, ServingComponent } from '../certs';
+import type { CaFiles, ClusterSecrets, ResolvedServingCert, ServingCerts, ServingComponent } from '../certs';
 import type { ClusterSpec } from '../config/model';
 import { meshValuesFor } from '../profiles/mesh-values';
 import { IndexInput, sha256 } from '../render/index-file';
@@ -66,9 +67,10 @@ export async function renderClusterJob(spec: ClusterSpec, index: number, context
 async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext, result: ClusterResult): Promise<ClusterSecrets> {
   const sets: readonly string[] = SECRETS_RENDERED_APART[meshValuesFor(spec).platform].map((s) => s.set);
   const serving = SERVING_COMPONENTS.filter((c) => sets.includes(c));
+  const shared = sharedServingCert(spec, serving);
   const [ca, ...resolved] = await Promise.all([
     sets.includes('ca') ? clusterCa(spec, index, req, result) : undefined,
-    ...serving.map((component) => clusterServingCert(spec, component, req)),
+    ...serving.map((component) => clusterServingCert(spec, component, req, shared)),
   ]);
   const secrets: { -readonly [K in keyof ClusterSecrets]: ClusterSecrets[K] } = ca ? { ca } : {};
   // In SERVING_COMPONENTS order, whichever finished first, so messages are stable.
@@ -90,17 +92,33 @@ const SERVING_KEY_NAMES: Readonly<Record<ServingComponent, string>> = {
  * A component's webhook serving certificate of a GKE cluster: generated once, kept in
  * OUT/<cluster>/secrets/<sidecar-injector|galley>/ and reused; new with --regenerate-ca.
  */
-async function clusterServingCert(spec: ClusterSpec, component: ServingComponent, req: JobContext): Promise<ResolvedServingCert> {
+async function clusterServingCert(
+  spec: ClusterSpec,
+  component: ServingComponent,
+  req: JobContext,
+  generate: () => Promise<ServingCerts>,
+): Promise<ResolvedServingCert> {
   try {
     return await loadOrCreateServingCert(
       path.join(req.outDir, spec.name, SECRETS_DIR, servingCertsDir(component)),
       component,
       { cluster: spec.name, organization: spec.certificates.organization },
-      { regenerate: req.regenerateCa },
+      { regenerate: req.regenerateCa, generate },
     );
   } catch (e) {
     throw refusal(e);
   }
+}
+
+/**
+ * One new serving certificate for all of a cluster's webhook components (made at most
+ * once, only if some component needs a new one). Galley and the injector are both
+ * istio-system control-plane pods with cluster-wide rights already, so one key for the
+ * two costs no isolation worth having, and halves what a fleet spends on certificates.
+ */
+function sharedServingCert(spec: ClusterSpec, components: readonly ServingComponent[]): () => Promise<ServingCerts> {
+  let made: Promise<ServingCerts> | undefined;
+  return () => (made ??= generateServingCert(components, { cluster: spec.name, organization: spec.certificates.organization }));
 }
 
 /** A CaFilesError as the CLI's exit-2 refusal, one line per problem; anything else as is. */

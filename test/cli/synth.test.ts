@@ -280,4 +280,15 @@ describe('asmpkg synth', () => {
       expect.stringMatching(/^asmpkg: asm-onprem: new CA in .*asm-onprem\/secrets\/; apply it, then restart/),
     ]);
   });
+
+  test('a new GKE cluster gets one serving certificate for galley and the injector, naming both Services', async () => {
+    const { X509Certificate } = await import('node:crypto');
+    const w = workspace(configText(GKE_CLUSTER));
+    expect((await run(['synth', '-c', w.config, '-o', w.out, '-q'], w.dir)).code).toBe(0);
+    const read = (dir: string) => readFileSync(path.join(w.out, 'asm-gke/secrets', dir, 'cert-chain.pem'), 'utf8');
+    expect(read('galley')).toBe(read('sidecar-injector'));
+    const sans = new X509Certificate(read('galley')).subjectAltName ?? '';
+    expect(sans).toContain('DNS:istio-galley.istio-system.svc');
+    expect(sans).toContain('DNS:istio-sidecar-injector.istio-system.svc');
+  });
 });
