@@ -88,8 +88,8 @@ export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
 
   const algorithm = keyAlgorithm(options.algorithm);
   const signingAlgorithm = { name: algorithm.name, hash: 'SHA-256' };
-  const rootKeys = await generateKeyPair(algorithm);
-  const caKeys = await generateKeyPair(algorithm);
+  // Both key pairs at once: generation runs on libuv's threads (RSA-4096 takes seconds).
+  const [rootKeys, caKeys] = await Promise.all([generateKeyPair(algorithm), generateKeyPair(algorithm)]);
 
   const root = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
