@@ -129,6 +129,19 @@ export async function selfSigned(cert: Certificate): Promise<boolean> {
   return cert.issuer === cert.subject && (await signedBy(cert, cert));
 }
 
+/** Reports every place where `chain` (leaf first) is not followed by each certificate's issuer. */
+export async function checkChainOrder<F extends string>(file: F, chain: readonly Certificate[], report: Report<F>): Promise<void> {
+  for (let i = 1; i < chain.length; i++) {
+    const reason = await issuanceProblem(chain[i], chain[i - 1]);
+    if (reason) {
+      report(
+        file,
+        `certificate ${i + 1} ("${chain[i].subject}") did not issue certificate ${i} ("${chain[i - 1].subject}"): ${reason}; each certificate must be followed by its issuer`,
+      );
+    }
+  }
+}
+
 /** Whether `cert`'s signature verifies with `issuer`'s public key (the signature only: no names, no dates). */
 export async function signedBy(cert: Certificate, issuer: Certificate): Promise<boolean> {
   const [fastCert, fastIssuer] = [native(cert), native(issuer)];

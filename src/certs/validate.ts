@@ -1,5 +1,6 @@
 import {
   checkIsCa,
+  checkChainOrder,
   checkValidity,
   issuanceProblem,
   parseCertificates,
@@ -63,15 +64,7 @@ export async function validateCaFiles(
     if (caCert && !sameCertificate(chain[0], caCert)) {
       report('cert-chain.pem', `must start with the certificate of ca-cert.pem; certificate 1 is "${chain[0].subject}"`);
     }
-    for (let i = 1; i < chain.length; i++) {
-      const reason = await issuanceProblem(chain[i], chain[i - 1]);
-      if (reason) {
-        report(
-          'cert-chain.pem',
-          `certificate ${i + 1} ("${chain[i].subject}") did not issue certificate ${i} ("${chain[i - 1].subject}"): ${reason}; each certificate must be followed by its issuer`,
-        );
-      }
-    }
+    await checkChainOrder('cert-chain.pem', chain, report);
     const last = chain[chain.length - 1];
     if (rootCert && !sameCertificate(last, rootCert)) {
       report('cert-chain.pem', `must end with the certificate of root-cert.pem; the last one is "${last.subject}"`);

@@ -32,6 +32,7 @@ import { InputError, Problem } from '../config/problems';
 import {
   Certificate,
   checkIsCa,
+  checkChainOrder,
   checkValidity,
   issuanceProblem,
   native,
@@ -224,15 +225,7 @@ export async function validateServingCert(
   if (chain && leaf) {
     checkServing(component, leaf, report);
     if (key && !publicKeyMatches(key, leaf)) report('key.pem', 'does not match the public key of the first certificate of cert-chain.pem');
-    for (let i = 1; i < chain.length; i++) {
-      const reason = await issuanceProblem(chain[i], chain[i - 1]);
-      if (reason) {
-        report(
-          'cert-chain.pem',
-          `certificate ${i + 1} ("${chain[i].subject}") did not issue certificate ${i} ("${chain[i - 1].subject}"): ${reason}; each certificate must be followed by its issuer`,
-        );
-      }
-    }
+    await checkChainOrder('cert-chain.pem', chain, report);
   }
 
   if (root && !rootIsLeaf) {

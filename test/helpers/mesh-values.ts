@@ -78,3 +78,15 @@ export function container(workload: K8sObject, name: string): any {
   if (!c) throw new Error(`${workload.kind} ${workload.metadata.name} has no container ${name}`);
   return c;
 }
+
+/**
+ * The hardened container security context the control-plane components run with, spelled
+ * out here (not imported from src) so a change to it fails the tests.
+ */
+export const EXPECTED_NON_ROOT = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: 1337,
+} as const;

@@ -1,5 +1,5 @@
 import { Citadel } from '../../../src/constructs/mesh/citadel';
-import { container, find, gkeValues, onpremValues, render } from '../../helpers/mesh-values';
+import { container, find, gkeValues, onpremValues, render, EXPECTED_NON_ROOT } from '../../helpers/mesh-values';
 
 const renderCitadel = (values = onpremValues()) => render((c) => new Citadel(c, 'citadel', { values }));
 
@@ -18,13 +18,7 @@ describe('Citadel', () => {
 
   test('hardened: non-root, read-only root filesystem; liveness and readiness on /version; requests and limits', () => {
     const c = container(find(renderCitadel(), 'Deployment'), 'citadel');
-    expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1337,
-      });
+    expect(c.securityContext).toEqual(EXPECTED_NON_ROOT);
     const probe = { httpGet: { path: '/version', port: 15014 }, initialDelaySeconds: 5, periodSeconds: 5 };
     expect(c.livenessProbe).toEqual(probe);
     expect(c.readinessProbe).toEqual(probe);

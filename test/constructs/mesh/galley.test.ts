@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { Galley } from '../../../src/constructs/mesh/galley';
-import { container, find, gkeValues, render } from '../../helpers/mesh-values';
+import { container, find, gkeValues, render, EXPECTED_NON_ROOT } from '../../helpers/mesh-values';
 
 describe('Galley', () => {
   const objs = render((c) => new Galley(c, 'galley', { values: gkeValues({ kubernetesVersion: '1.13' }) }));
@@ -96,13 +96,7 @@ describe('Galley', () => {
     const dep = find(objs, 'Deployment', 'istio-galley');
     for (const name of ['galley', 'istio-proxy']) {
       const c = container(dep, name);
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1337,
-      });
+      expect(c.securityContext).toEqual(EXPECTED_NON_ROOT);
       expect(Object.keys(c.resources).sort()).toEqual(['limits', 'requests']);
     }
     const galley = container(dep, 'galley');

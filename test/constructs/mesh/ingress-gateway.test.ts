@@ -1,5 +1,5 @@
 import { IngressGateway } from '../../../src/constructs/mesh/ingress-gateway';
-import { container, find, gkeValues, onpremValues, render } from '../../helpers/mesh-values';
+import { container, find, gkeValues, onpremValues, render, EXPECTED_NON_ROOT } from '../../helpers/mesh-values';
 
 const renderIngress = (values = gkeValues()) => render((c) => new IngressGateway(c, 'ingress', { values }));
 
@@ -134,13 +134,7 @@ describe('IngressGateway', () => {
     });
     expect(proxy.volumeMounts).toContainEqual({ name: 'istio-envoy', mountPath: '/etc/istio/proxy' });
     expect(dep.spec.template.spec.volumes).toContainEqual({ name: 'istio-envoy', emptyDir: { medium: 'Memory' } });
-    expect(container(dep, 'ingress-sds').securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1337,
-      });
+    expect(container(dep, 'ingress-sds').securityContext).toEqual(EXPECTED_NON_ROOT);
     for (const c of dep.spec.template.spec.containers) {
       expect(c.securityContext.runAsGroup).toBeUndefined();
       expect(c.resources.requests).toBeDefined();

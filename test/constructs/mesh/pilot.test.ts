@@ -1,5 +1,5 @@
 import { Pilot } from '../../../src/constructs/mesh/pilot';
-import { container, find, gkeValues, onpremValues, render } from '../../helpers/mesh-values';
+import { container, find, gkeValues, onpremValues, render, EXPECTED_NON_ROOT } from '../../helpers/mesh-values';
 
 describe('Pilot', () => {
   const gke = render((c) => new Pilot(c, 'pilot', { values: gkeValues() }));
@@ -96,13 +96,7 @@ describe('Pilot', () => {
     const d = find(gke, 'Deployment');
     for (const name of ['discovery', 'istio-proxy']) {
       const c = container(d, name);
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1337,
-      });
+      expect(c.securityContext).toEqual(EXPECTED_NON_ROOT);
       expect(c.resources.requests).toBeDefined();
       expect(c.resources.limits).toBeDefined();
     }

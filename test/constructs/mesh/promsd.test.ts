@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { parseGcpMetadata, Promsd, promsdConfig } from '../../../src/constructs/mesh/promsd';
-import { container, find, gkeValues, onpremValues, render } from '../../helpers/mesh-values';
+import { container, find, gkeValues, onpremValues, render, EXPECTED_NON_ROOT } from '../../helpers/mesh-values';
 
 const renderPromsd = (values = gkeValues()) => render((c) => new Promsd(c, 'promsd', { values }));
 
@@ -75,13 +75,7 @@ describe('Promsd', () => {
     expect(dep.spec.replicas).toBe(1);
     expect(dep.spec.template.spec.volumes).toContainEqual({ name: 'data', emptyDir: {} });
     for (const c of dep.spec.template.spec.containers) {
-      expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1337,
-      });
+      expect(c.securityContext).toEqual(EXPECTED_NON_ROOT);
       expect(c.resources.requests).toBeDefined();
       expect(c.resources.limits).toBeDefined();
     }

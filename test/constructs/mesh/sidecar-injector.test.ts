@@ -1,5 +1,5 @@
 import { SidecarInjector } from '../../../src/constructs/mesh/sidecar-injector';
-import { container, find, gkeValues, render } from '../../helpers/mesh-values';
+import { container, find, gkeValues, render, EXPECTED_NON_ROOT } from '../../helpers/mesh-values';
 
 describe('SidecarInjector', () => {
   const objs = render((c) => new SidecarInjector(c, 'inj', { values: gkeValues() }));
@@ -33,13 +33,7 @@ describe('SidecarInjector', () => {
   test('hardened: non-root on 9443, read-only root filesystem (health file in an emptyDir), probes, requests and limits', () => {
     const d = find(objs, 'Deployment');
     const c = container(d, 'sidecar-injector-webhook');
-    expect(c.securityContext).toEqual({
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: 1337,
-      });
+    expect(c.securityContext).toEqual(EXPECTED_NON_ROOT);
     expect(c.args).toEqual(expect.arrayContaining(['--port=9443', '--healthCheckFile=/tmp/health']));
     expect(c.ports).toEqual([{ containerPort: 9443 }]);
     expect(c.livenessProbe.exec.command).toEqual(['/usr/local/bin/sidecar-injector', 'probe', '--probe-path=/tmp/health', '--interval=4s']);
