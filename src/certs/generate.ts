@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { InputError, Problem } from '../config/problems';
 import { CA_ALGORITHMS, CaAlgorithm, CaFiles } from './types';
-import { webcrypto, x509 } from './x509';
+import { createCertificate, generateCertKeys } from './keys';
+import { x509 } from './x509';
 
 /** What a generated root + intermediate CA looks like. */
 export interface GenerateCaOptions {
@@ -72,6 +73,18 @@ export function generateCaOptionProblems(options: GenerateCaOptions): Problem[] 
   return problems;
 }
 
+// The same for every CA, and their constructors encode ASN.1: built once. create()
+// only reads their encoded bytes.
+const ROOT_EXTENSIONS: readonly x509.Extension[] = [
+  new x509.BasicConstraintsExtension(true, undefined, true),
+  new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+];
+const INTERMEDIATE_EXTENSIONS: readonly x509.Extension[] = [
+  // pathLen 0: Citadel issues workload (leaf) certificates only, never more CAs.
+  new x509.BasicConstraintsExtension(true, 0, true),
+  new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+];
+
 /**
  * A new self-signed root CA and an intermediate CA signed by it, as the four files
  * Citadel reads: `ca-cert.pem` (intermediate), `ca-key.pem` (its PKCS#8 key),
@@ -86,53 +99,42 @@ export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
   const rootEnd = end(options.rootValidityDays ?? DEFAULT_ROOT_VALIDITY_DAYS);
   const caEnd = end(options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS);
 
-  const algorithm = keyAlgorithm(options.algorithm);
-  const signingAlgorithm = { name: algorithm.name, hash: 'SHA-256' };
-  // Both key pairs at once: generation runs on libuv's threads (RSA-4096 takes seconds).
-  const [rootKeys, caKeys] = await Promise.all([generateKeyPair(algorithm), generateKeyPair(algorithm)]);
+  // Both key pairs at once: RSA-4096 generation takes seconds, on libuv's threads.
+  const [rootKeys, caKeys] = await Promise.all([generateCertKeys(options.algorithm), generateCertKeys(options.algorithm)]);
 
-  const root = await x509.X509CertificateGenerator.createSelfSigned({
+  const rootName = new x509.Name(subject(options, 'Root CA'));
+  const root = await createCertificate({
     serialNumber: randomSerial(),
-    name: subject(options, 'Root CA'),
+    subject: rootName,
+    issuer: rootName,
     notBefore: start,
     notAfter: rootEnd,
-    signingAlgorithm,
     keys: rootKeys,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(rootKeys.publicKey),
-    ],
+    signer: rootKeys,
+    extensions: [...ROOT_EXTENSIONS, new x509.SubjectKeyIdentifierExtension(rootKeys.keyId)],
   });
 
-  const ca = await x509.X509CertificateGenerator.create({
+  const ca = await createCertificate({
     serialNumber: randomSerial(),
-    subject: subject(options, 'Intermediate CA'),
+    subject: new x509.Name(subject(options, 'Intermediate CA')),
     // The root's own encoded name, so issuer and subject match byte for byte.
     issuer: root.subjectName,
     notBefore: start,
     notAfter: caEnd,
-    signingAlgorithm,
-    publicKey: caKeys.publicKey,
-    signingKey: rootKeys.privateKey,
+    keys: caKeys,
+    signer: rootKeys,
     extensions: [
-      // pathLen 0: Citadel issues workload (leaf) certificates only, never more CAs.
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
-        true,
-      ),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(rootKeys.publicKey),
+      ...INTERMEDIATE_EXTENSIONS,
+      new x509.SubjectKeyIdentifierExtension(caKeys.keyId),
+      new x509.AuthorityKeyIdentifierExtension(rootKeys.keyId),
     ],
   });
 
-  const caKey = await webcrypto.subtle.exportKey('pkcs8', caKeys.privateKey);
   const caPem = pemFile(ca.toString('pem'));
   const rootPem = pemFile(root.toString('pem'));
   return {
     'ca-cert.pem': caPem,
-    'ca-key.pem': pemFile(x509.PemConverter.encode(caKey, 'PRIVATE KEY')),
+    'ca-key.pem': pemFile(caKeys.privateKeyPem()),
     'root-cert.pem': rootPem,
     'cert-chain.pem': caPem + rootPem,
   };
@@ -152,32 +154,6 @@ export function validityWindow(now: Date): { start: Date; end: (days: number) =>
 /** Whether `days` is a usable lifetime: a whole number from 1 to {@link MAX_VALIDITY_DAYS}. */
 export function validDays(days: number): boolean {
   return Number.isInteger(days) && days >= 1 && days <= MAX_VALIDITY_DAYS;
-}
-
-type KeyAlgorithm = RsaHashedKeyGenParams | EcKeyGenParams;
-interface RsaHashedKeyGenParams {
-  name: 'RSASSA-PKCS1-v1_5';
-  modulusLength: number;
-  publicExponent: Uint8Array;
-  hash: string;
-}
-interface EcKeyGenParams {
-  name: 'ECDSA';
-  namedCurve: string;
-}
-
-function keyAlgorithm(algorithm: CaAlgorithm): KeyAlgorithm {
-  switch (algorithm) {
-    case 'rsa-4096':
-      return { name: 'RSASSA-PKCS1-v1_5', modulusLength: 4096, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
-    case 'ecdsa-p256':
-      return { name: 'ECDSA', namedCurve: 'P-256' };
-  }
-}
-
-async function generateKeyPair(algorithm: KeyAlgorithm): Promise<webcrypto.CryptoKeyPair> {
-  // Extractable so the intermediate's private key can be exported to ca-key.pem.
-  return webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
 }
 
 /** O, L, CN in that order, as openssl-made Istio CAs have them. */

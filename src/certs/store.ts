@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateCa, GenerateCaOptions } from './generate';
 import { CA_FILE_NAMES, CaFileName, CaFiles, CaProblem, FileProblem } from './types';
@@ -21,6 +21,14 @@ export type CaDirContents = PemDirContents<CaFileName>;
 export async function readPemDir<F extends string>(dir: string, names: readonly F[]): Promise<PemDirContents<F>> {
   const files: Partial<Record<F, string>> = {};
   const problems: FileProblem<F>[] = [];
+  // A fleet's first render finds no directory at all: one failed stat rather than a
+  // failed read per file (each costs a thread-pool trip and an error object). Any
+  // other outcome reads the files, which report what the stat would have.
+  const missing = await stat(dir).then(
+    () => false,
+    (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR',
+  );
+  if (missing) return { files, problems };
   const read = await Promise.all(
     names.map((file) =>
       readFile(join(dir, file), 'utf8').then(

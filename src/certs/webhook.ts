@@ -16,8 +16,9 @@
  * itself, and watches the mounted files, so replacing the Secret needs no other step.
  *
  * Why no CA: a CA whose key is discarded after signing one certificate adds nothing a
- * verifier can use, and each certificate costs about 4 ms to make with @peculiar/x509,
- * which matters when a fleet's GKE clusters are rendered together. The consumer accepts
+ * verifier can use, and each certificate costs about 3 ms of CPU to make with
+ * @peculiar/x509 (most of it the library's ASN.1 encoding, see keys.ts), which matters
+ * when a fleet's GKE clusters are rendered together. The consumer accepts
  * the self-signed form: the API server (Go crypto/x509) verifies the webhook's
  * certificate against caBundle, and `Certificate.Verify` accepts a leaf that is itself
  * in the roots pool as a chain of one, without requiring CA:TRUE; OpenSSL (Node) trusts
@@ -49,7 +50,8 @@ import {
 import { DEFAULT_ORGANIZATION, MAX_NAME_LENGTH, MAX_VALIDITY_DAYS, pemFile, randomSerial, validDays, validityWindow, validName } from './generate';
 import { loadOrCreate, PemSet, readExisting } from './store';
 import { FileProblem, INJECTOR_CERT_FILE_NAMES, InjectorCertFileName, InjectorCerts, ServingCerts } from './types';
-import { webcrypto, x509 } from './x509';
+import { createCertificate, generateCertKeys } from './keys';
+import { x509 } from './x509';
 
 /**
  * Lifetime of the serving certificate. Long, because nothing in the cluster renews it
@@ -149,34 +151,50 @@ export async function generateServingCert(
   const organization = options.organization ?? DEFAULT_ORGANIZATION;
   // Several components: one certificate naming all their Services (see loadOrCreateServingCert).
   const dnsNames = (typeof component === 'string' ? [component] : component).flatMap(servingDnsNames);
-  // Extractable: its private key becomes key.pem.
-  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+  const keys = await generateCertKeys('ecdsa-p256');
+  const name = new x509.Name([{ O: [organization] }, { L: [options.cluster] }, { CN: [dnsNames[0]] }]);
+  const cert = await createCertificate({
     serialNumber: randomSerial(),
-    name: [{ O: [organization] }, { L: [options.cluster] }, { CN: [dnsNames[0]] }],
+    subject: name,
+    issuer: name,
     notBefore: start,
     notAfter: end(options.validityDays ?? DEFAULT_SERVING_CERT_VALIDITY_DAYS),
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
     keys,
-    extensions: [
+    signer: keys,
+    extensions: [...servingExtensions(dnsNames), new x509.SubjectKeyIdentifierExtension(keys.keyId)],
+  });
+
+  const pem = pemFile(cert.toString('pem'));
+  return {
+    'root-cert.pem': pem,
+    'cert-chain.pem': pem,
+    'key.pem': pemFile(keys.privateKeyPem()),
+  };
+}
+
+/**
+ * The extensions of a serving certificate other than its subjectKeyIdentifier, by DNS
+ * names. The same for every certificate naming the same Services, and building them
+ * (ASN.1 encoding) cost about 1 ms a certificate: built once per set of names and reused;
+ * create() only reads their encoded bytes. The sets are the few combinations of
+ * {@link SERVING_COMPONENTS}, so the cache stays small.
+ */
+function servingExtensions(dnsNames: readonly string[]): readonly x509.Extension[] {
+  const key = dnsNames.join(' ');
+  let extensions = SERVING_EXTENSIONS.get(key);
+  if (!extensions) {
+    extensions = [
       new x509.BasicConstraintsExtension(false, undefined, true),
       // ECDSA keys sign the TLS handshake; keyEncipherment is for RSA key transport only.
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
-  });
-
-  const pem = pemFile(cert.toString('pem'));
-  const key = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return {
-    'root-cert.pem': pem,
-    'cert-chain.pem': pem,
-    'key.pem': pemFile(x509.PemConverter.encode(key, 'PRIVATE KEY')),
-  };
+    ];
+    SERVING_EXTENSIONS.set(key, extensions);
+  }
+  return extensions;
 }
+const SERVING_EXTENSIONS = new Map<string, readonly x509.Extension[]>();
 
 /** The injector's serving certificate: {@link generateServingCert} of the injector. */
 export function generateInjectorCerts(options: GenerateInjectorCertsOptions): Promise<InjectorCerts> {

@@ -120,6 +120,27 @@ describe.each(cases)('generateCa($algorithm)', ({ algorithm, keyType, details })
     expect(i.signatureAlgorithm).toMatchObject({ hash: { name: 'SHA-256' } });
   });
 
+  it('writes the key identifiers @peculiar/x509 computes for each key, and its PEM encoding of ca-key.pem', async () => {
+    const r = new x509.X509Certificate(ca['root-cert.pem']);
+    const i = new x509.X509Certificate(ca['ca-cert.pem']);
+    expect(r.getExtension(x509.SubjectKeyIdentifierExtension)!.keyId).toBe((await x509.SubjectKeyIdentifierExtension.create(r.publicKey)).keyId);
+    expect(i.getExtension(x509.SubjectKeyIdentifierExtension)!.keyId).toBe((await x509.SubjectKeyIdentifierExtension.create(i.publicKey)).keyId);
+    expect(i.getExtension(x509.AuthorityKeyIdentifierExtension)!.keyId).toBe((await x509.AuthorityKeyIdentifierExtension.create(r.publicKey)).keyId);
+    expect(r.extensions.map((e) => [e.type, e.critical])).toEqual([
+      ['2.5.29.19', true],
+      ['2.5.29.15', true],
+      ['2.5.29.14', false],
+    ]);
+    expect(i.extensions.map((e) => [e.type, e.critical])).toEqual([
+      ['2.5.29.19', true],
+      ['2.5.29.15', true],
+      ['2.5.29.14', false],
+      ['2.5.29.35', false],
+    ]);
+    const der = createPrivateKey(ca['ca-key.pem']).export({ type: 'pkcs8', format: 'der' });
+    expect(ca['ca-key.pem']).toBe(x509.PemConverter.encode(der, 'PRIVATE KEY') + '\n');
+  });
+
   it('passes its own validation', async () => {
     expect(await validateCaFiles(ca, { now: NOW })).toEqual([]);
   });

@@ -73,6 +73,14 @@ describe('readExistingCa / loadOrCreateCa', () => {
     expect(error.message).not.toMatch(/PRIVATE KEY/);
   });
 
+  it('reads a missing directory, or one under a file, as empty, and an empty directory too', async () => {
+    await writeFile(join(tmp, 'file'), 'x');
+    await mkdir(join(tmp, 'empty'));
+    for (const dir of [join(tmp, 'nope', 'deeper'), join(tmp, 'file'), join(tmp, 'file', 'secrets'), join(tmp, 'empty')]) {
+      expect(await readCaDir(dir)).toEqual({ files: {}, problems: [] });
+    }
+  });
+
   it('reports a file it cannot read', async () => {
     if (process.getuid?.() === 0) {
       // root reads files whatever their mode; a directory in the file's place fails for everyone.

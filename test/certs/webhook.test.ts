@@ -154,6 +154,35 @@ describe('generateInjectorCerts', () => {
     for (const file of INJECTOR_CERT_FILE_NAMES) expect(other[file]).not.toBe(certs[file]);
   });
 
+  it('reuses the extensions it builds once per set of Services, but gives each certificate its own key identifier, the one @peculiar/x509 computes', async () => {
+    // Alternating sets: a cache keyed wrongly would hand one set's names to another.
+    const sets = [['sidecarInjector'], ['galley'], ['sidecarInjector', 'galley'], ['sidecarInjector'], ['sidecarInjector', 'galley'], ['galley']] as const;
+    const made = await Promise.all(sets.map((set) => generateServingCert(set, OPTIONS)));
+    const keyIds = new Set<string>();
+    for (const [i, set] of sets.entries()) {
+      const p = new x509.X509Certificate(made[i]['cert-chain.pem']);
+      const names = set.flatMap((c) => (c === 'galley' ? GALLEY_SANS : SANS));
+      expect(p.getExtension(x509.SubjectAlternativeNameExtension)!.names.items.map((n) => n.value)).toEqual(names);
+      expect(p.extensions.map((e) => [e.type, e.critical])).toEqual([
+        ['2.5.29.19', true],
+        ['2.5.29.15', true],
+        ['2.5.29.37', false],
+        ['2.5.29.17', false],
+        ['2.5.29.14', false],
+      ]);
+      const keyId = p.getExtension(x509.SubjectKeyIdentifierExtension)!.keyId;
+      expect(keyId).toBe((await x509.SubjectKeyIdentifierExtension.create(p.publicKey)).keyId);
+      keyIds.add(keyId);
+      expect(await validateServingCert(set[0], made[i], { now: NOW })).toEqual([]);
+    }
+    expect(keyIds.size).toBe(sets.length);
+  });
+
+  it("writes key.pem as @peculiar/x509's PEM encoding of the PKCS#8 key", () => {
+    const der = createPrivateKey(certs['key.pem']).export({ type: 'pkcs8', format: 'der' });
+    expect(certs['key.pem']).toBe(x509.PemConverter.encode(der, 'PRIVATE KEY') + '\n');
+  });
+
   it('serves TLS that a client trusting root-cert.pem accepts for the Service name (what the API server does)', async () => {
     const server = createServer({ cert: certs['cert-chain.pem'], key: certs['key.pem'] }, (_req, res) => res.end('ok'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
