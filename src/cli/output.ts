@@ -1,18 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { chmodSync, mkdirSync, promises as fs, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RenderedFile } from '../render/types';
 import { CliError } from './io';
-
-const WRITE_BATCH = 64;
-
-/** What a run writes: top-level entries of OUT (cluster directories and index.yaml). */
-export interface OutputPlan {
-  /** Files by top-level entry name, paths relative to OUT. */
-  readonly entries: ReadonlyMap<string, readonly RenderedFile[]>;
-  /** Entries an earlier run wrote that this run no longer renders (removed on success). */
-  readonly stale: readonly string[];
-}
 
 /** Refuses a relative path that could leave its directory. */
 export function assertInside(rel: string): void {
@@ -23,47 +13,87 @@ export function assertInside(rel: string): void {
 }
 
 /**
- * Writes a plan so that OUT changes all at once or not at all: everything is written to
- * a staging directory beside OUT, checked, then each top-level entry is swapped in by
- * rename. Until the swap starts, a failure or signal leaves OUT exactly as it was.
- * Entries of OUT that asmpkg did not write are left alone.
+ * Writes a run's output so that OUT changes all at once or not at all: files go to a
+ * staging directory beside OUT as they are rendered ({@link add}), then each top-level
+ * entry (cluster directory, index.yaml) is swapped in by rename ({@link commit}). Until
+ * the swap starts, a failure or signal leaves OUT exactly as it was. Entries of OUT
+ * that asmpkg did not write are left alone.
  */
 export class AtomicOutput {
   private staging?: string;
   private trash?: string;
   private swapping = false;
+  /** Set by cleanup: the run is over or being abandoned, and nothing more is written. */
+  private closed = false;
+  /** Top-level entries written so far, and the secret files among them (paths relative to OUT). */
+  private readonly entries = new Set<string>();
+  private readonly secrets: string[] = [];
+  /** Directories of staging already made, so each costs one mkdir. */
+  private readonly made = new Set<string>();
 
   constructor(readonly outDir: string) {}
 
-  async write(plan: OutputPlan, checks: { gitIgnoredSecrets: boolean }): Promise<void> {
+  /** Checks that OUT can be written and makes the staging directory beside it. */
+  async open(): Promise<void> {
     await this.prepareParent();
     const parent = path.dirname(this.outDir);
-    const base = path.basename(this.outDir);
-    this.staging = await fs.mkdtemp(path.join(parent, `.${base}.asmpkg-new-`));
+    this.staging = await fs.mkdtemp(path.join(parent, `.${path.basename(this.outDir)}.asmpkg-new-`));
     // mkdtemp makes it 0700; it becomes OUT itself when OUT is new.
     await fs.chmod(this.staging, 0o755);
-    const files = [...plan.entries.values()].flat();
-    for (const f of files) assertInside(f.path);
-    // Directories first (once each), then files in parallel batches: thousands of
-    // sequential awaits would leave the process idle waiting on the disk.
-    const dirs = new Set(files.map((f) => path.dirname(path.join(this.staging!, f.path))));
-    // A directory that holds secrets is private too, not only the files in it.
-    const secretDirs = new Set(files.filter((f) => f.secret).map((f) => path.dirname(path.join(this.staging!, f.path))));
-    for (const dir of [...dirs].sort()) {
-      await fs.mkdir(dir, { recursive: true, mode: secretDirs.has(dir) ? 0o700 : 0o755 });
-      if (secretDirs.has(dir)) await fs.chmod(dir, 0o700);
-    }
-    for (let i = 0; i < files.length; i += WRITE_BATCH) {
-      await Promise.all(files.slice(i, i + WRITE_BATCH).map((f) => this.writeFile(this.staging!, f)));
-    }
-    if (checks.gitIgnoredSecrets) refuseTrackedSecrets(this.staging, this.outDir, plan);
-    await this.swapIn(plan, parent, base);
   }
 
-  /** Removes staging and trash; safe to call at any time, also from a signal handler. */
+  /**
+   * Writes files (paths relative to OUT) into staging. Synchronous on purpose: a fleet's
+   * clusters are written one by one as the workers finish them, so the writes overlap
+   * rendering; the asynchronous API would queue every write on libuv's small thread
+   * pool, which the workers' key generation shares, and cost a thread hop per call.
+   */
+  add(files: readonly RenderedFile[]): void {
+    // Workers still finishing after a signal or a failure must not recreate staging.
+    if (this.closed) return;
+    const staging = this.staging;
+    if (!staging) throw new Error('AtomicOutput.add before open');
+    for (const f of files) assertInside(f.path);
+    // A directory that holds secrets is private too, not only the files in it.
+    const secretDirs = new Set(files.filter((f) => f.secret).map((f) => path.dirname(f.path)));
+    for (const f of files) {
+      const target = path.join(staging, f.path);
+      this.makeDir(path.dirname(target), secretDirs.has(path.dirname(f.path)));
+      const mode = f.mode ?? (f.secret ? 0o600 : 0o644);
+      writeFileSync(target, f.content, { mode });
+      // The mode given to a write is filtered by the umask; secrets must be exactly 0600.
+      if (f.secret) {
+        chmodSync(target, mode);
+        this.secrets.push(f.path);
+      }
+      this.entries.add(f.path.split('/')[0]);
+    }
+  }
+
+  /**
+   * Swaps everything added into OUT and removes `stale` entries (ones an earlier run
+   * wrote that this run no longer renders). With `gitIgnoredSecrets`, first refuses
+   * secrets Git would track.
+   */
+  async commit(stale: readonly string[], checks: { gitIgnoredSecrets: boolean }): Promise<void> {
+    if (!this.staging) throw new Error('AtomicOutput.commit before open');
+    if (checks.gitIgnoredSecrets) refuseTrackedSecrets(this.staging, this.outDir, this.secrets);
+    await this.swapIn([...this.entries], stale);
+  }
+
+  private makeDir(dir: string, secret: boolean): void {
+    if (this.made.has(dir)) return;
+    mkdirSync(dir, { recursive: true, mode: secret ? 0o700 : 0o755 });
+    if (secret) chmodSync(dir, 0o700);
+    this.made.add(dir);
+  }
+
+  /** Removes staging and trash and ends the run's writing; safe to call at any time, also from a signal handler. */
   async cleanup(): Promise<void> {
-    for (const dir of [this.staging, this.trash]) if (dir) await fs.rm(dir, { recursive: true, force: true });
+    const dirs = [this.staging, this.trash];
     this.staging = this.trash = undefined;
+    this.closed = true;
+    for (const dir of dirs) if (dir) await fs.rm(dir, { recursive: true, force: true });
   }
 
   /** Whether OUT is being changed right now (a signal then waits for the swap to end). */
@@ -83,16 +113,10 @@ export class AtomicOutput {
     }
   }
 
-  private async writeFile(root: string, file: RenderedFile): Promise<void> {
-    const target = path.join(root, file.path);
-    const mode = file.mode ?? (file.secret ? 0o600 : 0o644);
-    await fs.writeFile(target, file.content, { mode });
-    // writeFile's mode is filtered by the umask; secrets must be exactly 0600.
-    if (file.secret) await fs.chmod(target, mode);
-  }
-
-  private async swapIn(plan: OutputPlan, parent: string, base: string): Promise<void> {
+  private async swapIn(written: readonly string[], stale: readonly string[]): Promise<void> {
     const staging = this.staging!;
+    const parent = path.dirname(this.outDir);
+    const base = path.basename(this.outDir);
     const outExists = await fs.lstat(this.outDir).then(() => true, () => false);
     this.swapping = true;
     try {
@@ -103,7 +127,8 @@ export class AtomicOutput {
       }
       this.trash = await fs.mkdtemp(path.join(parent, `.${base}.asmpkg-old-`));
       const trash = this.trash;
-      const replaced = [...plan.entries.keys(), ...plan.stale];
+      const replaced = [...written, ...stale];
+      const isWritten = new Set(written);
       // What has been moved so far, to put back if a rename fails half way: the old
       // entries (with any CA key they hold) must never be lost.
       const movedOut: string[] = [];
@@ -116,7 +141,7 @@ export class AtomicOutput {
             await fs.rename(current, path.join(trash, name));
             movedOut.push(name);
           }
-          if (plan.entries.has(name)) {
+          if (isWritten.has(name)) {
             await fs.rename(path.join(staging, name), current);
             movedIn.push(name);
           }
@@ -138,8 +163,7 @@ export class AtomicOutput {
  * be ignored (the package's own secrets/.gitignore does that, unless something overrides
  * it), and must not already be tracked (ignore rules do not apply to tracked files).
  */
-function refuseTrackedSecrets(staging: string, outDir: string, plan: OutputPlan): void {
-  const secrets = [...plan.entries.values()].flat().filter((f) => f.secret).map((f) => f.path);
+function refuseTrackedSecrets(staging: string, outDir: string, secrets: readonly string[]): void {
   if (secrets.length === 0 || !insideGitWorkTree(staging)) return;
   const tracked = trackedFiles(path.dirname(outDir), secrets.map((rel) => path.join(outDir, rel)));
   if (tracked.length > 0) {

@@ -6,16 +6,14 @@ import { parseConfig } from '../config/load';
 import type { ClusterSpec } from '../config/model';
 import { InputError } from '../config/problems';
 import { resolveCluster } from '../config/resolve';
-import { SECRETS_DIR } from '../certs/secret-files';
-import { INDEX_FILE, IndexCluster, renderIndex } from '../render/index-file';
+import { PACKAGE_DIRS } from '../render/layout';
+import { INDEX_FILE, IndexCluster, indexedFile, IndexInput, renderIndex } from '../render/index-file';
 import type { RenderedFile } from '../render/types';
-import { ClusterResult, JobContext, renderClusterJob, WorkerInput, WorkerMessage } from './cluster-job';
+import type { ClusterResult, JobContext, WorkerInput, WorkerMessage } from './cluster-job';
 import { CliError } from './io';
 import { GENERATOR } from './meta';
-import type { OutputPlan } from './output';
 
 export interface FleetRequest {
-  readonly text: string;
   /** How the config file is named in messages. */
   readonly shown: string;
   readonly outDir: string;
@@ -26,44 +24,62 @@ export interface FleetRequest {
   /** Directory of the config file, where its relative paths start. */
   readonly configDir: string;
   readonly progress?: (done: number, total: number) => void;
+  /**
+   * Takes each cluster's files (paths relative to OUT) as soon as the cluster is
+   * rendered, in no particular order, so writing overlaps rendering and no package is
+   * held in memory longer than it takes to write it.
+   */
+  readonly sink: (files: readonly RenderedFile[]) => void;
 }
 
 export interface FleetResult {
-  readonly output: OutputPlan;
+  /** OUT/index.yaml, written last: it records every cluster's files. */
+  readonly index: RenderedFile;
+  /** Entries an earlier run wrote that this run no longer renders (removed on success). */
+  readonly stale: readonly string[];
   /** Clusters whose key material this run made new, with what was made. */
   readonly newKeys: readonly { readonly cluster: string; readonly keys: readonly string[] }[];
   readonly clusters: number;
   readonly files: number;
 }
 
-/** Validates the config, prepares each cluster's key material (CA, injector certificate), and renders every package in memory. */
-export async function renderFleet(req: FleetRequest): Promise<FleetResult> {
-  let specs: ClusterSpec[];
+/** The config's clusters, resolved; bad input is a CliError (exit 2) naming every problem. */
+export function parseFleet(text: string, shown: string): ClusterSpec[] {
   try {
-    specs = parseConfig(req.text, req.shown).clusters.map(resolveCluster);
+    return parseConfig(text, shown).clusters.map(resolveCluster);
   } catch (e) {
     if (e instanceof InputError) throw new CliError(e.message, 2);
     throw e;
   }
+}
+
+/**
+ * Prepares each cluster's key material (CA, serving certificates) and renders its
+ * package, handing the files to `req.sink`; returns the index and what changed.
+ * Refuses, before rendering anything, to drop a cluster whose secrets/ hold keys.
+ */
+export async function renderFleet(specs: readonly ClusterSpec[], req: FleetRequest): Promise<FleetResult> {
+  const names = new Set(specs.map((s) => s.name));
+  const stale = (await previousClusters(req.outDir)).filter((name) => !names.has(name));
+  await refuseLosingKeys(req, stale);
 
   const context: JobContext = { outDir: req.outDir, configDir: req.configDir, configName: req.shown, regenerateCa: req.regenerateCa };
-  const results = await renderClusters(specs, context, req.progress);
-
-  const entries = new Map<string, RenderedFile[]>();
-  const indexClusters: IndexCluster[] = [];
+  const indexClusters: IndexCluster[] = new Array(specs.length);
+  const inputs: IndexInput[][] = new Array(specs.length);
+  const newKeys: { cluster: string; keys: readonly string[] }[][] = new Array(specs.length);
   let files = 0;
-  specs.forEach((spec, i) => {
-    const rendered = results[i].files;
-    entries.set(spec.name, rendered.map((f) => ({ ...f, path: `${spec.name}/${f.path}` })));
-    indexClusters.push({ name: spec.name, profile: spec.profile, files: rendered });
-    files += rendered.length;
-  });
-  const inputs = results.flatMap((r) => r.inputs);
-  entries.set(INDEX_FILE, [{ path: INDEX_FILE, content: renderIndex(req.fingerprint, GENERATOR, indexClusters, inputs) }]);
-  const stale = (await previousClusters(req.outDir)).filter((name) => !entries.has(name));
-  await refuseLosingKeys(req, stale);
-  const newKeys = specs.map((spec, i) => ({ cluster: spec.name, keys: results[i].newKeys })).filter((k) => k.keys.length > 0);
-  return { output: { entries, stale }, newKeys, clusters: specs.length, files: files + 1 };
+  await renderClusters(specs, context, (i, result) => {
+    const spec = specs[i];
+    const placed = result.files.map((f) => ({ ...f, path: `${spec.name}/${f.path}` }));
+    req.sink(placed);
+    indexClusters[i] = { name: spec.name, profile: spec.profile, files: placed.map(indexedFile) };
+    inputs[i] = result.inputs;
+    newKeys[i] = result.newKeys.length > 0 ? [{ cluster: spec.name, keys: result.newKeys }] : [];
+    files += placed.length;
+  }, req.progress);
+
+  const index = { path: INDEX_FILE, content: renderIndex(req.fingerprint, GENERATOR, indexClusters, inputs.flat()) };
+  return { index, stale, newKeys: newKeys.flat(), clusters: specs.length, files: files + 1 };
 }
 
 /**
@@ -72,19 +88,25 @@ export async function renderFleet(req: FleetRequest): Promise<FleetResult> {
  */
 export const WORKER_THRESHOLD = 48;
 
-/** Renders every cluster, on workers for large fleets; results in config order. */
-async function renderClusters(specs: readonly ClusterSpec[], context: JobContext, progress?: (done: number, total: number) => void): Promise<ClusterResult[]> {
-  let done = 0;
-  const tick = () => progress?.(++done, specs.length);
+/** Renders every cluster, on workers for large fleets, handing each result to `done` (by config index) as it comes. */
+async function renderClusters(
+  specs: readonly ClusterSpec[],
+  context: JobContext,
+  done: (index: number, result: ClusterResult) => void,
+  progress?: (done: number, total: number) => void,
+): Promise<void> {
+  let count = 0;
+  const finished = (index: number, result: ClusterResult) => {
+    done(index, result);
+    progress?.(++count, specs.length);
+  };
   const workers = Math.min(availableParallelism(), MAX_WORKERS);
   if (specs.length >= WORKER_THRESHOLD && workers > 1 && existsSync(WORKER_SCRIPT)) {
-    return renderOnWorkers(specs, context, workers, tick);
+    return renderOnWorkers(specs, context, workers, finished);
   }
-  return mapLimited(specs, JOB_CONCURRENCY, async (spec, i) => {
-    const result = await renderClusterJob(spec, i, context);
-    tick();
-    return result;
-  });
+  // Loaded here, not at the top: with workers, the main thread needs neither cdk8s nor the certificate code.
+  const { renderClusterJob } = await import('./cluster-job');
+  await forEachLimited(specs, JOB_CONCURRENCY, async (spec, i) => finished(i, await renderClusterJob(spec, i, context)));
 }
 
 /** More workers than this gain nothing: writing the output stays on the main thread. */
@@ -96,11 +118,10 @@ const JOB_CONCURRENCY = 16;
 /** The compiled worker; absent when running from TypeScript sources (tests), which then render inline. */
 const WORKER_SCRIPT = path.join(__dirname, 'render-worker.js');
 
-/** Deals clusters out to worker threads in turn (so each gets a mix of profiles) and gathers their packages. */
-function renderOnWorkers(specs: readonly ClusterSpec[], context: JobContext, count: number, tick: () => void): Promise<ClusterResult[]> {
-  const results: ClusterResult[] = new Array(specs.length);
+/** Deals clusters out to worker threads in turn (so each gets a mix of profiles) and hands on their packages. */
+function renderOnWorkers(specs: readonly ClusterSpec[], context: JobContext, count: number, finished: (index: number, result: ClusterResult) => void): Promise<void> {
   const workers: Worker[] = [];
-  return new Promise<ClusterResult[]>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     let remaining = specs.length;
     let failed = false;
     const fail = (e: unknown) => {
@@ -115,11 +136,15 @@ function renderOnWorkers(specs: readonly ClusterSpec[], context: JobContext, cou
       workers.push(worker);
       worker.on('message', (message: WorkerMessage) => {
         if ('error' in message) return fail(message.error.exitCode === undefined ? new Error(message.error.message) : new CliError(message.error.message, message.error.exitCode));
-        results[message.index] = message.result;
-        tick();
+        try {
+          finished(message.index, message.result);
+        } catch (e) {
+          // A write that failed (disk full, permissions) ends the run like a worker's error.
+          return fail(e);
+        }
         if (--remaining === 0) {
           for (const w2 of workers) void w2.terminate();
-          resolve(results);
+          resolve();
         }
       });
       worker.on('error', fail);
@@ -131,18 +156,16 @@ function renderOnWorkers(specs: readonly ClusterSpec[], context: JobContext, cou
   });
 }
 
-/** Maps with at most `limit` promises pending; results in input order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+/** Runs `fn` on every item with at most `limit` calls pending. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  const worker = async () => {
+  const lane = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i], i);
+      await fn(items[i], i);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 /**
@@ -154,7 +177,7 @@ async function refuseLosingKeys(req: FleetRequest, stale: readonly string[]): Pr
   if (req.prune) return;
   const holding: string[] = [];
   for (const name of stale) {
-    if (await fs.stat(path.join(req.outDir, name, SECRETS_DIR)).then(() => true, () => false)) holding.push(name);
+    if (await fs.stat(path.join(req.outDir, name, PACKAGE_DIRS.secrets)).then(() => true, () => false)) holding.push(name);
   }
   if (holding.length === 0) return;
   throw new CliError(

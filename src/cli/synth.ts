@@ -68,14 +68,28 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
   }
 
   // The renderer loads only when there is something to render.
-  const { renderFleet } = await import('./render-fleet');
+  const { parseFleet, renderFleet } = await import('./render-fleet');
+  const specs = parseFleet(text, shown);
   const progress = opts.quiet || !io.isTTY ? undefined : (done: number, total: number) => {
     io.stderr(`\r\u001b[Krendered ${done}/${total} clusters (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   };
-  const plan = await renderFleet({ text, shown, outDir, fingerprint, regenerateCa: Boolean(opts.regenerateCa), prune: Boolean(opts.prune), configDir, progress });
-
   const output = new AtomicOutput(outDir);
-  await withSignalsDeferred(output, () => output.write(plan.output, { gitIgnoredSecrets: true }));
+  const plan = await withSignalsDeferred(output, async () => {
+    await output.open();
+    const rendered = await renderFleet(specs, {
+      shown,
+      outDir,
+      fingerprint,
+      regenerateCa: Boolean(opts.regenerateCa),
+      prune: Boolean(opts.prune),
+      configDir,
+      progress,
+      sink: (files) => output.add(files),
+    });
+    output.add([rendered.index]);
+    await output.commit(rendered.stale, { gitIgnoredSecrets: true });
+    return rendered;
+  });
   if (opts.regenerateCa) {
     // Replacing a CA is an operation on a running mesh: say exactly what changed.
     for (const { cluster, keys } of plan.newKeys) {
@@ -91,11 +105,11 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
 }
 
 /**
- * Runs a write so that SIGINT/SIGTERM leave OUT as it was and no staging directories
- * behind: before the swap, a signal cleans up and exits; during the swap (a handful of
- * renames), it waits for the swap to finish.
+ * Runs a render-and-write so that SIGINT/SIGTERM leave OUT as it was and no staging
+ * directories behind: before the swap, a signal cleans up and exits; during the swap
+ * (a handful of renames), it waits for the swap to finish. A failure cleans up too.
  */
-async function withSignalsDeferred(output: AtomicOutput, write: () => Promise<void>): Promise<void> {
+async function withSignalsDeferred<T>(output: AtomicOutput, write: () => Promise<T>): Promise<T> {
   let signalled: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
     signalled = sig;
@@ -106,8 +120,9 @@ async function withSignalsDeferred(output: AtomicOutput, write: () => Promise<vo
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  let result: T;
   try {
-    await write();
+    result = await write();
   } catch (e) {
     await output.cleanup();
     throw e;
@@ -116,4 +131,5 @@ async function withSignalsDeferred(output: AtomicOutput, write: () => Promise<vo
     process.off('SIGTERM', onSignal);
   }
   if (signalled) process.exit(signalled === 'SIGINT' ? 130 : 143);
+  return result;
 }

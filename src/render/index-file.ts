@@ -8,7 +8,19 @@ export { INDEX_FILE, sha256 } from './fingerprint';
 export interface IndexCluster {
   readonly name: string;
   readonly profile: string;
-  readonly files: readonly RenderedFile[];
+  readonly files: readonly IndexedFile[];
+}
+
+/** A written file as the index records it: path relative to OUT, digest, whether it holds key material. */
+export interface IndexedFile {
+  readonly path: string;
+  readonly sha256: string;
+  readonly secret?: boolean;
+}
+
+/** How the index records a file (path relative to OUT); the content itself is not kept. */
+export function indexedFile(file: RenderedFile): IndexedFile {
+  return { path: file.path, sha256: sha256(file.content), ...(file.secret ? { secret: true } : {}) };
 }
 
 /** An input the output depends on besides the config (a user's CA files). */
@@ -31,7 +43,7 @@ export function renderIndex(fingerprint: string, generator: string, clusters: re
     clusters: clusters.map((c) => ({
       name: c.name,
       profile: c.profile,
-      files: c.files.map((f) => ({ path: `${c.name}/${f.path}`, sha256: sha256(f.content), ...(f.secret ? { secret: true } : {}) })),
+      files: c.files.map((f) => ({ path: f.path, sha256: f.sha256, ...(f.secret ? { secret: true } : {}) })),
     })),
   };
   return `# fingerprint: ${fingerprint}\n` + stringifyYaml(body);

@@ -13,9 +13,9 @@ import type { RenderedFile } from './types';
 export function renderCluster(spec: ClusterSpec): RenderedFile[] {
   const app = new App({ outdir: '.' });
   composeProfile(app, spec);
-  const files: RenderedFile[] = PackageFile.allIn(app).map((file) => ({
+  const files: RenderedFile[] = PackageFile.synthAll(app).map(({ file, manifests }) => ({
     path: file.filePath,
-    content: toYamlFile(file.toJson(), file.header),
+    content: toYamlFile(manifests, file.header),
   }));
   files.push({ path: 'INSTALL.md', content: installGuide(spec) });
   return files;

@@ -200,7 +200,7 @@ describe('asmpkg synth', () => {
       ['bad user CA files', (w) => {
         mkdirSync(path.join(w.dir, 'ca'));
         writeFileSync(path.join(w.dir, 'ca', 'ca-cert.pem'), 'not a certificate\n');
-        writeFileSync(w.config, configText(withField(ONPREM_CLUSTER, 'certificates', { dir: 'ca' })));
+        writeFileSync(w.config, configText(GKE_CLUSTER, ISTIOCTL_CLUSTER, withField(ONPREM_CLUSTER, 'certificates', { dir: 'ca' })));
       }, [], /certificates\.dir: ca\/ca-cert\.pem: /],
     ];
     test.each(cases)('%s', async (_what, prepare, args, expected) => {
