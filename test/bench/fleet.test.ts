@@ -24,6 +24,7 @@ describe('npm run bench (needs lib/ built, as `npm test` does)', () => {
     expect(text).toMatch(/Baseline `node -e 0`: \d+\.\d+ s/);
     expect(text).toMatch(/Re-render of the example config into an existing output: \d+\.\d+ s = \d+\.\d+x/);
     expect(text).toMatch(/^\| 5 \| \d+\.\d+ \| \d+\.\d+ \| \d+ \| \d+\.\d+ \|$/m);
+    expect(text).toMatch(/^Re-render of the 5-cluster fleet into its existing output after a config change \(key material kept, checked\): \d+\.\d+ s, peak \d+ MiB\.$/m);
     expect(r.stdout).toBe(text);
   });
 });
