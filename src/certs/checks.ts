@@ -183,13 +183,46 @@ export function checkIsCa<F extends string>(file: F, cert: Certificate, requireK
   }
 }
 
+// Shared by checkValidity and allValidAt, so the two can never disagree on a boundary.
+const notYetValid = (period: { readonly notBefore: Date }, now: Date): boolean => now < period.notBefore;
+const expired = (period: { readonly notAfter: Date }, now: Date): boolean => now > period.notAfter;
+
 /** Reports each certificate of each file that is not valid at `now`. */
 export function checkValidity<F extends string>(parsed: readonly (readonly [F, Certificate[] | undefined])[], now: Date, report: Report<F>): void {
   for (const [file, certs] of parsed) {
     certs?.forEach((cert, i) => {
       const which = certs.length > 1 ? `certificate ${i + 1} ("${cert.subject}")` : `certificate "${cert.subject}"`;
-      if (now < cert.notBefore) report(file, `${which} is not valid before ${cert.notBefore.toISOString()}`);
-      if (now > cert.notAfter) report(file, `${which} expired at ${cert.notAfter.toISOString()}`);
+      if (notYetValid(cert, now)) report(file, `${which} is not valid before ${cert.notBefore.toISOString()}`);
+      if (expired(cert, now)) report(file, `${which} expired at ${cert.notAfter.toISOString()}`);
     });
   }
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/**
+ * Whether every certificate in `texts` is valid at `now`, judged through Node (OpenSSL)
+ * alone: the time check for a set already known to be sound, where parsing with
+ * @peculiar/x509 would cost far more than the answer is worth. It only decides and says
+ * nothing: Node writes subjects differently from @peculiar/x509 (one attribute a line,
+ * not comma-separated), so on `false` the caller runs the full validation, whose
+ * {@link checkValidity} words the problem as always. Anything Node cannot read or date is
+ * `false` too, and so gets the full validation's verdict.
+ */
+export function allValidAt(texts: readonly string[], now: Date): boolean {
+  // The same certificate is often in several files of a set (a root in root-cert.pem and
+  // at the end of cert-chain.pem; a self-signed serving certificate in both).
+  const blocks = new Set(texts.flatMap((text) => text.match(PEM_CERTIFICATE) ?? []));
+  for (const block of blocks) {
+    let cert: NodeX509Certificate;
+    try {
+      cert = new NodeX509Certificate(block);
+    } catch {
+      return false;
+    }
+    const period = { notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
+    if (Number.isNaN(period.notBefore.getTime()) || Number.isNaN(period.notAfter.getTime())) return false;
+    if (notYetValid(period, now) || expired(period, now)) return false;
+  }
+  return true;
 }

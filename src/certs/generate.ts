@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InputError, Problem } from '../config/problems';
 import { CA_ALGORITHMS, CaAlgorithm, CaFiles } from './types';
-import { createCertificate, generateCertKeys } from './keys';
+import { createCertificate, generateCertKeys, subjectName } from './keys';
 import { x509 } from './x509';
 
 /** What a generated root + intermediate CA looks like. */
@@ -102,7 +102,7 @@ export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
   // Both key pairs at once: RSA-4096 generation takes seconds, on libuv's threads.
   const [rootKeys, caKeys] = await Promise.all([generateCertKeys(options.algorithm), generateCertKeys(options.algorithm)]);
 
-  const rootName = new x509.Name(subject(options, 'Root CA'));
+  const rootName = subjectName(options.organization, options.cluster, 'Root CA');
   const root = await createCertificate({
     serialNumber: randomSerial(),
     subject: rootName,
@@ -116,7 +116,7 @@ export async function generateCa(options: GenerateCaOptions): Promise<CaFiles> {
 
   const ca = await createCertificate({
     serialNumber: randomSerial(),
-    subject: new x509.Name(subject(options, 'Intermediate CA')),
+    subject: subjectName(options.organization, options.cluster, 'Intermediate CA'),
     // The root's own encoded name, so issuer and subject match byte for byte.
     issuer: root.subjectName,
     notBefore: start,
@@ -154,11 +154,6 @@ export function validityWindow(now: Date): { start: Date; end: (days: number) =>
 /** Whether `days` is a usable lifetime: a whole number from 1 to {@link MAX_VALIDITY_DAYS}. */
 export function validDays(days: number): boolean {
   return Number.isInteger(days) && days >= 1 && days <= MAX_VALIDITY_DAYS;
-}
-
-/** O, L, CN in that order, as openssl-made Istio CAs have them. */
-function subject(options: GenerateCaOptions, commonName: string): { [attr: string]: string[] }[] {
-  return [{ O: [options.organization] }, { L: [options.cluster] }, { CN: [commonName] }];
 }
 
 /**

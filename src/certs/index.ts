@@ -15,7 +15,7 @@ export type { GenerateCaOptions } from './generate';
 export { validateCaFiles } from './validate';
 export type { ValidateCaOptions } from './validate';
 export { readCaDir, readExistingCa, loadOrCreateCa, CaFilesError } from './store';
-export type { CaDirContents, ExistingCa, ResolvedCa } from './store';
+export type { CaDirContents, ExistingCa, ReadExistingOptions, RecordedDigests, ResolvedCa } from './store';
 export {
   generateInjectorCerts,
   validateInjectorCerts,

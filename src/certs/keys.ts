@@ -164,3 +164,15 @@ const SYNC_SIGNER = {
     },
   },
 } as unknown as CryptoProvider;
+
+/**
+ * A certificate subject of O, L and CN, in that order, as openssl-made Istio CAs have
+ * them. Each value is handed to @peculiar/x509 as a typed string: given plain strings,
+ * its JSON form would read a leading `#` as hex DER and strip quotes and backslashes,
+ * so an organization such as `a "b" c` would become `b`. The string type is the one it
+ * picks for plain strings (PrintableString when the value allows it, else UTF8String).
+ */
+export function subjectName(organization: string, locality: string, commonName: string): x509.Name {
+  const typed = (value: string) => (x509.Name.isPrintableString(value) ? { printableString: value } : { utf8String: value });
+  return new x509.Name([{ O: [typed(organization)] }, { L: [typed(locality)] }, { CN: [typed(commonName)] }]);
+}

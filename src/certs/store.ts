@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { allValidAt } from './checks';
 import { generateCa, GenerateCaOptions } from './generate';
 import { CA_FILE_NAMES, CaFileName, CaFiles, CaProblem, FileProblem } from './types';
 import { validateCaFiles } from './validate';
@@ -64,13 +66,46 @@ export type ExistingFiles<F extends string> =
   /** Some exist, or all exist but fail validation: the user must fix or replace them. */
   | { readonly status: 'invalid'; readonly problems: readonly FileProblem<F>[] };
 
-/** Reads and checks the files of a set in a directory (see {@link ExistingFiles}). */
-export async function readExisting<F extends string>(dir: string, set: PemSet<F>, options: { now?: Date } = {}): Promise<ExistingFiles<F>> {
+/**
+ * sha256 of each file of a set, as a caller recorded it when it last wrote or fully
+ * validated the set: bytes still equal to those need no structural check again.
+ */
+export type RecordedDigests<F extends string> = Readonly<Partial<Record<F, string>>>;
+
+/** Options for reading a set back. */
+export interface ReadExistingOptions<F extends string> {
+  /** The time validity is checked against. @default new Date() */
+  readonly now?: Date;
+  /** See {@link RecordedDigests}; without it (or on any difference) the set is fully validated. */
+  readonly recorded?: RecordedDigests<F>;
+}
+
+/**
+ * Reads and checks the files of a set in a directory (see {@link ExistingFiles}). A set
+ * whose every file still has its recorded digest is only checked for time, the one thing
+ * that changes without the bytes changing; any other set is fully validated.
+ */
+export async function readExisting<F extends string>(dir: string, set: PemSet<F>, options: ReadExistingOptions<F> = {}): Promise<ExistingFiles<F>> {
   const { files, problems: readProblems } = await readPemDir(dir, set.names);
   if (Object.keys(files).length === 0 && readProblems.length === 0) return { status: 'absent' };
-  const problems = [...readProblems, ...(await set.validate(files, options))];
+  if (readProblems.length === 0 && matchesRecorded(set.names, files, options.recorded)) {
+    const texts = set.names.map((name) => files[name]!);
+    // Out of its validity period: the full validation says so, in its own words.
+    if (allValidAt(texts, options.now ?? new Date())) return { status: 'valid', files: files as Record<F, string> };
+  }
+  const problems = [...readProblems, ...(await set.validate(files, { now: options.now }))];
   if (problems.length > 0) return { status: 'invalid', problems };
   return { status: 'valid', files: files as Record<F, string> };
+}
+
+/** Whether every file of the set is there with exactly its recorded digest. */
+function matchesRecorded<F extends string>(names: readonly F[], files: Partial<Record<F, string>>, recorded: RecordedDigests<F> | undefined): boolean {
+  if (!recorded) return false;
+  return names.every((name) => {
+    const text = files[name];
+    const digest = recorded[name];
+    return text !== undefined && digest !== undefined && createHash('sha256').update(text).digest('hex') === digest;
+  });
 }
 
 /**
@@ -78,15 +113,16 @@ export async function readExisting<F extends string>(dir: string, set: PemSet<F>
  * byte-identical output; otherwise (none there, or `regenerate`) new ones from
  * `generate`. Writes nothing. Throws {@link CaFilesError} when `dir` holds a partial or
  * invalid set, rather than silently replacing what the user may still depend on.
+ * `recorded`: see {@link readExisting}.
  */
 export async function loadOrCreate<F extends string>(
   dir: string,
   set: PemSet<F>,
   generate: () => Promise<Readonly<Record<F, string>>>,
-  { regenerate = false, now }: { regenerate?: boolean; now?: Date } = {},
+  { regenerate = false, now, recorded }: { regenerate?: boolean; now?: Date; recorded?: RecordedDigests<F> } = {},
 ): Promise<{ readonly files: Readonly<Record<F, string>>; readonly generated: boolean }> {
   if (!regenerate) {
-    const existing = await readExisting(dir, set, { now });
+    const existing = await readExisting(dir, set, { now, recorded });
     if (existing.status === 'valid') return { files: existing.files, generated: false };
     if (existing.status === 'invalid') throw new CaFilesError(dir, existing.problems);
   }
@@ -106,7 +142,7 @@ export type ExistingCa =
   | { readonly status: 'invalid'; readonly problems: readonly CaProblem[] };
 
 /** Reads and checks the CA files of a directory (see {@link ExistingCa}). */
-export async function readExistingCa(dir: string, options: { now?: Date } = {}): Promise<ExistingCa> {
+export async function readExistingCa(dir: string, options: ReadExistingOptions<CaFileName> = {}): Promise<ExistingCa> {
   const existing = await readExisting(dir, CA_SET, options);
   return existing.status === 'valid' ? { status: 'valid', ca: existing.files } : existing;
 }
@@ -139,12 +175,13 @@ export interface ResolvedCa {
  * the caller writes {@link secretFiles} of the result. Throws {@link CaFilesError}
  * when `dir` holds a partial or invalid CA, rather than silently replacing it, since
  * replacing a CA breaks mTLS between workloads that still hold the old one.
+ * `recorded`: see {@link readExisting}.
  */
 export async function loadOrCreateCa(
   dir: string,
   options: GenerateCaOptions,
-  { regenerate = false }: { regenerate?: boolean } = {},
+  { regenerate = false, recorded }: { regenerate?: boolean; recorded?: RecordedDigests<CaFileName> } = {},
 ): Promise<ResolvedCa> {
-  const { files, generated } = await loadOrCreate(dir, CA_SET, () => generateCa(options), { regenerate, now: options.now });
+  const { files, generated } = await loadOrCreate(dir, CA_SET, () => generateCa(options), { regenerate, now: options.now, recorded });
   return { ca: files, generated };
 }

@@ -48,9 +48,9 @@ import {
   single,
 } from './checks';
 import { DEFAULT_ORGANIZATION, MAX_NAME_LENGTH, MAX_VALIDITY_DAYS, pemFile, randomSerial, validDays, validityWindow, validName } from './generate';
-import { loadOrCreate, PemSet, readExisting } from './store';
+import { loadOrCreate, PemSet, readExisting, RecordedDigests } from './store';
 import { FileProblem, INJECTOR_CERT_FILE_NAMES, InjectorCertFileName, InjectorCerts, ServingCerts } from './types';
-import { createCertificate, generateCertKeys } from './keys';
+import { createCertificate, generateCertKeys, subjectName } from './keys';
 import { x509 } from './x509';
 
 /**
@@ -152,7 +152,7 @@ export async function generateServingCert(
   // Several components: one certificate naming all their Services (see loadOrCreateServingCert).
   const dnsNames = (typeof component === 'string' ? [component] : component).flatMap(servingDnsNames);
   const keys = await generateCertKeys('ecdsa-p256');
-  const name = new x509.Name([{ O: [organization] }, { L: [options.cluster] }, { CN: [dnsNames[0]] }]);
+  const name = subjectName(organization, options.cluster, dnsNames[0]);
   const cert = await createCertificate({
     serialNumber: randomSerial(),
     subject: name,
@@ -349,17 +349,22 @@ export type ResolvedInjectorCerts = ResolvedServingCert;
  * there, or `regenerate`) a new one. Writes nothing: the caller writes the
  * `clusterSecretFiles` of the result. Like the CA store, it refuses (CaFilesError,
  * exit 2) a partial, tampered or expired set instead of silently replacing it.
+ * `recorded`: see readExisting in store.ts.
  */
 export async function loadOrCreateServingCert(
   dir: string,
   component: ServingComponent,
   options: GenerateServingCertOptions,
-  { regenerate = false, generate }: { regenerate?: boolean; generate?: () => Promise<ServingCerts> } = {},
+  {
+    regenerate = false,
+    generate,
+    recorded,
+  }: { regenerate?: boolean; generate?: () => Promise<ServingCerts>; recorded?: RecordedDigests<InjectorCertFileName> } = {},
 ): Promise<ResolvedServingCert> {
   // `generate` lets a caller hand several components one new certificate naming all
   // their Services: a certificate costs milliseconds to make, and a fleet makes many.
   const make = generate ?? (() => generateServingCert(component, options));
-  const { files, generated } = await loadOrCreate(dir, servingCertSet(component), make, { regenerate, now: options.now });
+  const { files, generated } = await loadOrCreate(dir, servingCertSet(component), make, { regenerate, now: options.now, recorded });
   return { certs: files, generated };
 }
 

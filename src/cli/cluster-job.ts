@@ -43,16 +43,31 @@ export interface ClusterResult {
   readonly newKeys: string[];
 }
 
+/**
+ * sha256 of the PEM files of a cluster's secrets/ as the previous run's index records
+ * them, by path below secrets/ (`ca-key.pem`, `galley/key.pem`): sets still matching them
+ * are ones asmpkg made or fully checked before, so they are only checked for time.
+ */
+export type RecordedSecrets = Readonly<Record<string, string>>;
+
+/** One cluster to render, as plain data. */
+export interface ClusterJob {
+  readonly spec: ClusterSpec;
+  /** Position in the config, for messages and for ordering the results. */
+  readonly index: number;
+  readonly recorded?: RecordedSecrets;
+}
+
 /** What the main thread hands a worker, and what a worker sends back per cluster. */
 export interface WorkerInput {
-  readonly jobs: readonly { readonly spec: ClusterSpec; readonly index: number }[];
+  readonly jobs: readonly ClusterJob[];
   readonly context: JobContext;
 }
 export type WorkerMessage = { readonly index: number; readonly result: ClusterResult } | { readonly error: { readonly message: string; readonly exitCode?: number } };
 
-export async function renderClusterJob(spec: ClusterSpec, index: number, context: JobContext): Promise<ClusterResult> {
+export async function renderClusterJob({ spec, index, recorded = {} }: ClusterJob, context: JobContext): Promise<ClusterResult> {
   const result: ClusterResult = { files: [], inputs: [], newKeys: [] };
-  const secrets = await clusterSecrets(spec, index, context, result);
+  const secrets = await clusterSecrets(spec, index, context, recorded, result);
   result.files.push(...renderCluster(spec), ...clusterSecretFiles(secrets));
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
@@ -64,13 +79,13 @@ export async function renderClusterJob(spec: ClusterSpec, index: number, context
  * issues the components' certificates itself); on GKE, which has no Citadel, the webhook
  * serving certificates of the sidecar injector and galley.
  */
-async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext, result: ClusterResult): Promise<ClusterSecrets> {
+async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext, recorded: RecordedSecrets, result: ClusterResult): Promise<ClusterSecrets> {
   const sets: readonly string[] = SECRETS_RENDERED_APART[meshValuesFor(spec).platform].map((s) => s.set);
   const serving = SERVING_COMPONENTS.filter((c) => sets.includes(c));
   const shared = sharedServingCert(spec, serving);
   const [ca, ...resolved] = await Promise.all([
-    sets.includes('ca') ? clusterCa(spec, index, req, result) : undefined,
-    ...serving.map((component) => clusterServingCert(spec, component, req, shared)),
+    sets.includes('ca') ? clusterCa(spec, index, req, recordedIn(recorded, ''), result) : undefined,
+    ...serving.map((component) => clusterServingCert(spec, component, req, recordedIn(recorded, servingCertsDir(component)), shared)),
   ]);
   const secrets: { -readonly [K in keyof ClusterSecrets]: ClusterSecrets[K] } = ca ? { ca } : {};
   // In SERVING_COMPONENTS order, whichever finished first, so messages are stable.
@@ -80,6 +95,17 @@ async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext,
     if (generated) result.newKeys.push(SERVING_KEY_NAMES[component]);
   });
   return secrets;
+}
+
+/** The recorded digests of the files directly in `subdir` of secrets/ ('' for secrets/ itself), by file name. */
+function recordedIn(recorded: RecordedSecrets, subdir: string): Record<string, string> {
+  const prefix = subdir === '' ? '' : `${subdir}/`;
+  const found: Record<string, string> = {};
+  for (const [file, digest] of Object.entries(recorded)) {
+    const name = file.slice(prefix.length);
+    if (file.startsWith(prefix) && !name.includes('/')) found[name] = digest;
+  }
+  return found;
 }
 
 /** How a new serving certificate is named in synth's messages. */
@@ -96,6 +122,7 @@ async function clusterServingCert(
   spec: ClusterSpec,
   component: ServingComponent,
   req: JobContext,
+  recorded: Record<string, string>,
   generate: () => Promise<ServingCerts>,
 ): Promise<ResolvedServingCert> {
   try {
@@ -103,7 +130,7 @@ async function clusterServingCert(
       path.join(req.outDir, spec.name, SECRETS_DIR, servingCertsDir(component)),
       component,
       { cluster: spec.name, organization: spec.certificates.organization },
-      { regenerate: req.regenerateCa, generate },
+      { regenerate: req.regenerateCa, generate, recorded },
     );
   } catch (e) {
     throw refusal(e);
@@ -130,8 +157,11 @@ function refusal(e: unknown): unknown {
   );
 }
 
-/** The CA of an on-prem cluster: the user's (checked), or one generated once and kept. */
-async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, result: ClusterResult): Promise<CaFiles> {
+/**
+ * The CA of an on-prem cluster: the user's, or one generated once and kept. The user's
+ * is always fully checked: it lives outside OUT, so no earlier run vouches for it.
+ */
+async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, recorded: Record<string, string>, result: ClusterResult): Promise<CaFiles> {
   const field = `clusters[${index}].certificates.dir`;
   const userDir = spec.certificates.dir;
   if (userDir) {
@@ -154,7 +184,7 @@ async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, resu
         rootValidityDays: spec.certificates.rootValidityDays,
         caValidityDays: spec.certificates.validityDays,
       },
-      { regenerate: req.regenerateCa },
+      { regenerate: req.regenerateCa, recorded },
     );
     if (generated) result.newKeys.push('CA');
     return ca;

@@ -7,9 +7,9 @@ import type { ClusterSpec } from '../config/model';
 import { InputError } from '../config/problems';
 import { resolveCluster } from '../config/resolve';
 import { PACKAGE_DIRS } from '../render/layout';
-import { INDEX_FILE, IndexCluster, indexedFile, IndexInput, renderIndex } from '../render/index-file';
+import { INDEX_FILE, IndexCluster, indexedFile, IndexInput, parsePreviousIndex, PreviousIndex, renderIndex } from '../render/index-file';
 import type { RenderedFile } from '../render/types';
-import type { ClusterResult, JobContext, WorkerInput, WorkerMessage } from './cluster-job';
+import type { ClusterJob, ClusterResult, JobContext, WorkerInput, WorkerMessage } from './cluster-job';
 import { CliError } from './io';
 import { GENERATOR } from './meta';
 
@@ -60,15 +60,18 @@ export function parseFleet(text: string, shown: string): ClusterSpec[] {
  */
 export async function renderFleet(specs: readonly ClusterSpec[], req: FleetRequest): Promise<FleetResult> {
   const names = new Set(specs.map((s) => s.name));
-  const stale = (await previousClusters(req.outDir)).filter((name) => !names.has(name));
+  const previous = await readPreviousIndex(req.outDir);
+  const stale = previous.clusters.filter((name) => !names.has(name));
   await refuseLosingKeys(req, stale);
 
   const context: JobContext = { outDir: req.outDir, configDir: req.configDir, configName: req.shown, regenerateCa: req.regenerateCa };
+  // --regenerate-ca reads nothing back, so the digests would only weigh on the workers' input.
+  const jobs: ClusterJob[] = specs.map((spec, index) => ({ spec, index, ...(req.regenerateCa ? {} : { recorded: previous.secrets.get(spec.name) }) }));
   const indexClusters: IndexCluster[] = new Array(specs.length);
   const inputs: IndexInput[][] = new Array(specs.length);
   const newKeys: { cluster: string; keys: readonly string[] }[][] = new Array(specs.length);
   let files = 0;
-  await renderClusters(specs, context, (i, result) => {
+  await renderClusters(jobs, context, (i, result) => {
     const spec = specs[i];
     const placed = result.files.map((f) => ({ ...f, path: `${spec.name}/${f.path}` }));
     req.sink(placed);
@@ -90,7 +93,7 @@ export const WORKER_THRESHOLD = 48;
 
 /** Renders every cluster, on workers for large fleets, handing each result to `done` (by config index) as it comes. */
 async function renderClusters(
-  specs: readonly ClusterSpec[],
+  jobs: readonly ClusterJob[],
   context: JobContext,
   done: (index: number, result: ClusterResult) => void,
   progress?: (done: number, total: number) => void,
@@ -98,15 +101,15 @@ async function renderClusters(
   let count = 0;
   const finished = (index: number, result: ClusterResult) => {
     done(index, result);
-    progress?.(++count, specs.length);
+    progress?.(++count, jobs.length);
   };
   const workers = Math.min(availableParallelism(), MAX_WORKERS);
-  if (specs.length >= WORKER_THRESHOLD && workers > 1 && existsSync(WORKER_SCRIPT)) {
-    return renderOnWorkers(specs, context, workers, finished);
+  if (jobs.length >= WORKER_THRESHOLD && workers > 1 && existsSync(WORKER_SCRIPT)) {
+    return renderOnWorkers(jobs, context, workers, finished);
   }
   // Loaded here, not at the top: with workers, the main thread needs neither cdk8s nor the certificate code.
   const { renderClusterJob } = await import('./cluster-job');
-  await forEachLimited(specs, JOB_CONCURRENCY, async (spec, i) => finished(i, await renderClusterJob(spec, i, context)));
+  await forEachLimited(jobs, JOB_CONCURRENCY, async (job) => finished(job.index, await renderClusterJob(job, context)));
 }
 
 /** More workers than this gain nothing: writing the output stays on the main thread. */
@@ -119,10 +122,10 @@ const JOB_CONCURRENCY = 16;
 const WORKER_SCRIPT = path.join(__dirname, 'render-worker.js');
 
 /** Deals clusters out to worker threads in turn (so each gets a mix of profiles) and hands on their packages. */
-function renderOnWorkers(specs: readonly ClusterSpec[], context: JobContext, count: number, finished: (index: number, result: ClusterResult) => void): Promise<void> {
+function renderOnWorkers(all: readonly ClusterJob[], context: JobContext, count: number, finished: (index: number, result: ClusterResult) => void): Promise<void> {
   const workers: Worker[] = [];
   return new Promise<void>((resolve, reject) => {
-    let remaining = specs.length;
+    let remaining = all.length;
     let failed = false;
     const fail = (e: unknown) => {
       if (failed) return;
@@ -131,7 +134,7 @@ function renderOnWorkers(specs: readonly ClusterSpec[], context: JobContext, cou
       reject(e);
     };
     for (let w = 0; w < count; w++) {
-      const jobs = specs.map((spec, index) => ({ spec, index })).filter((job) => job.index % count === w);
+      const jobs = all.filter((job) => job.index % count === w);
       const worker = new Worker(WORKER_SCRIPT, { workerData: { jobs, context } satisfies WorkerInput });
       workers.push(worker);
       worker.on('message', (message: WorkerMessage) => {
@@ -192,9 +195,9 @@ async function refuseLosingKeys(req: FleetRequest, stale: readonly string[]): Pr
   );
 }
 
-/** Cluster directories the previous run recorded in OUT/index.yaml. */
-async function previousClusters(outDir: string): Promise<string[]> {
+/** What the previous run recorded in OUT/index.yaml; an index that is absent or unreadable records nothing. */
+async function readPreviousIndex(outDir: string): Promise<PreviousIndex> {
   const text = await fs.readFile(path.join(outDir, INDEX_FILE), 'utf8').catch(() => '');
-  return [...text.matchAll(/^ {2}- name: ([a-z0-9-]+)$/gm)].map((m) => m[1]);
+  return parsePreviousIndex(text, GENERATOR);
 }
 

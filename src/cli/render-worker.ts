@@ -11,9 +11,9 @@ async function run(input: WorkerInput): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < input.jobs.length) {
-      const { spec, index } = input.jobs[next++];
-      const result = await renderClusterJob(spec, index, input.context);
-      parentPort!.postMessage({ index, result } satisfies WorkerMessage);
+      const job = input.jobs[next++];
+      const result = await renderClusterJob(job, input.context);
+      parentPort!.postMessage({ index: job.index, result } satisfies WorkerMessage);
     }
   };
   await Promise.all(Array.from({ length: Math.min(4, input.jobs.length) }, lane));

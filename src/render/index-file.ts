@@ -48,3 +48,37 @@ export function renderIndex(fingerprint: string, generator: string, clusters: re
   };
   return `# fingerprint: ${fingerprint}\n` + stringifyYaml(body);
 }
+
+/** What a run uses of the previous run's index. */
+export interface PreviousIndex {
+  /** Its cluster directories. */
+  readonly clusters: readonly string[];
+  /**
+   * By cluster, the sha256 of each PEM file of its secrets/, by path below secrets/
+   * (`ca-key.pem`, `galley/key.pem`): the key material that run generated or fully
+   * validated. Empty when the index is another version's.
+   */
+  readonly secrets: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
+
+/**
+ * Reads an index {@link renderIndex} wrote, with regexes rather than a YAML parser: for a
+ * large fleet it is megabytes, and only a few lines matter. Whatever it cannot make out
+ * (garbage, a hand edit) simply records less, and key material not recorded is fully
+ * validated.
+ */
+export function parsePreviousIndex(text: string, generator: string): PreviousIndex {
+  const clusters = [...text.matchAll(/^ {2}- name: ([a-z0-9-]+)$/gm)].map((m) => m[1]);
+  const secrets = new Map<string, Record<string, string>>();
+  // Another version may have accepted key material this one refuses: its record vouches for nothing.
+  const clustersAt = text.indexOf('\nclusters:');
+  if (/^generator: (.*)$/m.exec(text)?.[1] !== generator || clustersAt === -1) return { clusters, secrets };
+  // Only the PEM files, the ones read back: the record is copied to every render worker.
+  for (const m of text.slice(clustersAt).matchAll(/^ *- path: ([a-z0-9-]+)\/secrets\/([^\s/]+(?:\/[^\s/]+)?\.pem)\n *sha256: ([0-9a-f]{64})$/gm)) {
+    const [, cluster, file, digest] = m;
+    let recorded = secrets.get(cluster);
+    if (!recorded) secrets.set(cluster, (recorded = {}));
+    recorded[file] = digest;
+  }
+  return { clusters, secrets };
+}

@@ -162,6 +162,21 @@ describe('generateCa options', () => {
     expect(new Date(nodeCerts(ca['ca-cert.pem'])[0].validTo)).toEqual(new Date(NOW_S + 7 * DAY));
   });
 
+  it.each([
+    ['quotes', 'Example "Mesh" Team'],
+    ['a leading #', '#platform'],
+    ['backslashes and DN punctuation', 'a\\b, c+d; <e>'],
+    ['non-ASCII', 'Équipe maillage'],
+  ])('writes an organization with %s into both subjects as given', async (_what, organization) => {
+    const ca = await generateCa({ ...base, organization, cluster: organization });
+    for (const file of ['root-cert.pem', 'ca-cert.pem'] as const) {
+      const cert = new x509.X509Certificate(ca[file]);
+      expect(cert.subjectName.getField('O')).toEqual([organization]);
+      expect(cert.subjectName.getField('L')).toEqual([organization]);
+    }
+    expect(await validateCaFiles(ca, { now: NOW })).toEqual([]);
+  });
+
   it('generates a new CA each time', async () => {
     const [a, b] = await Promise.all([generateCa(base), generateCa(base)]);
     expect(a['ca-key.pem']).not.toBe(b['ca-key.pem']);
