@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allValidAt } from './checks';
 import { generateCa, GenerateCaOptions } from './generate';
@@ -24,13 +25,10 @@ export async function readPemDir<F extends string>(dir: string, names: readonly 
   const files: Partial<Record<F, string>> = {};
   const problems: FileProblem<F>[] = [];
   // A fleet's first render finds no directory at all: one failed stat rather than a
-  // failed read per file (each costs a thread-pool trip and an error object). Any
-  // other outcome reads the files, which report what the stat would have.
-  const missing = await stat(dir).then(
-    () => false,
-    (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR',
-  );
-  if (missing) return { files, problems };
+  // failed read per file (each costs a thread-pool trip and an error object), and a
+  // synchronous one, as a probe costs microseconds and the trip more. Any other outcome
+  // reads the files, which report what the stat would have.
+  if (directoryMissing(dir)) return { files, problems };
   const read = await Promise.all(
     names.map((file) =>
       readFile(join(dir, file), 'utf8').then(
@@ -44,6 +42,16 @@ export async function readPemDir<F extends string>(dir: string, names: readonly 
     else if (r.code !== 'ENOENT' && r.code !== 'ENOTDIR') problems.push({ file: r.file, reason: `cannot be read (${r.code ?? 'unknown error'})` });
   }
   return { files, problems };
+}
+
+function directoryMissing(dir: string): boolean {
+  try {
+    statSync(dir);
+    return false;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+  }
 }
 
 /** Reads the four CA files of a directory (see {@link readPemDir}). */
