@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256 } from '../render/fingerprint';
 import { allValidAt } from './checks';
 import { generateCa, GenerateCaOptions } from './generate';
 import { CA_FILE_NAMES, CaFileName, CaFiles, CaProblem, FileProblem } from './types';
@@ -112,7 +112,7 @@ function matchesRecorded<F extends string>(names: readonly F[], files: Partial<R
   return names.every((name) => {
     const text = files[name];
     const digest = recorded[name];
-    return text !== undefined && digest !== undefined && createHash('sha256').update(text).digest('hex') === digest;
+    return text !== undefined && digest !== undefined && sha256(text) === digest;
   });
 }
 

@@ -12,6 +12,7 @@ import type { RenderedFile } from '../render/types';
 import type { ClusterJob, ClusterResult, JobContext, WorkerInput, WorkerMessage } from './cluster-job';
 import { CliError } from './io';
 import { GENERATOR } from './meta';
+import { forEachLimited } from '../util/concurrency';
 
 export interface FleetRequest {
   /** How the config file is named in messages. */
@@ -115,7 +116,7 @@ async function renderClusters(
 /** More workers than this gain nothing: writing the output stays on the main thread. */
 const MAX_WORKERS = 4;
 
-/** Clusters whose key material is prepared at once (key generation runs on libuv's threads). */
+/** Clusters prepared at once without workers, so what runs on libuv's threads (RSA key generation, reading kept key material) overlaps rendering. */
 const JOB_CONCURRENCY = 16;
 
 /** The compiled worker; absent when running from TypeScript sources (tests), which then render inline. */
@@ -157,18 +158,6 @@ function renderOnWorkers(all: readonly ClusterJob[], context: JobContext, count:
       });
     }
   });
-}
-
-/** Runs `fn` on every item with at most `limit` calls pending. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 /**

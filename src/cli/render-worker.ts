@@ -4,20 +4,19 @@
  * thread can report them as it would its own.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { forEachLimited } from '../util/concurrency';
 import { renderClusterJob, WorkerInput, WorkerMessage } from './cluster-job';
 
 async function run(input: WorkerInput): Promise<void> {
-  // A few clusters at once, so key generation (on libuv's threads) overlaps rendering.
-  let next = 0;
-  const lane = async () => {
-    while (next < input.jobs.length) {
-      const job = input.jobs[next++];
-      const result = await renderClusterJob(job, input.context);
-      parentPort!.postMessage({ index: job.index, result } satisfies WorkerMessage);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, input.jobs.length) }, lane));
+  // A few clusters at once, so what runs on libuv's threads (RSA key generation, reading
+  // kept key material) overlaps rendering.
+  await forEachLimited(input.jobs, LANES, async (job) => {
+    const result = await renderClusterJob(job, input.context);
+    parentPort!.postMessage({ index: job.index, result } satisfies WorkerMessage);
+  });
 }
+
+const LANES = 4;
 
 run(workerData as WorkerInput).catch((e: unknown) => {
   const exitCode = (e as { exitCode?: unknown })?.exitCode;
