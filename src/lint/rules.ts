@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { isTelemetryV2Filter } from '../catalog/telemetry-v2';
 import type { LintHit, LintResource, LintRule } from './model';
 
 /**
@@ -44,7 +45,9 @@ const envoyFilter: LintRule = {
   feature: 'traffic.envoy-filter',
   severity: 'error',
   fix: 'remove the EnvoyFilter; express the behaviour with VirtualService/DestinationRule routing rules',
-  check: (r) => (isIstio(r, 'networking.istio.io') && r.kind === 'EnvoyFilter' ? [{ path: ['kind'], message: 'custom Envoy filter' }] : []),
+  // The mesh's own telemetry v2 filters (what ASM 1.4 installs) are not custom filters.
+  check: (r) =>
+    isIstio(r, 'networking.istio.io') && r.kind === 'EnvoyFilter' && !isTelemetryV2Filter(r.body) ? [{ path: ['kind'], message: 'custom Envoy filter' }] : [],
 };
 
 /** Every `trafficPolicy` of a DestinationRule with its path: top level, per port, per subset. */

@@ -2,8 +2,8 @@
  * The in-cluster part of a package: Istio's CRDs (`crds/`, applied and established
  * first) and the mesh components (`in-cluster/`, numbered so `kubectl apply -f
  * in-cluster/` creates the namespace first, then config, the certificate authority
- * (Citadel on-prem, node agent on GKE), the control plane, gateways, telemetry, and
- * last the mesh-wide policies that need the CRDs).
+ * (Citadel on-prem, node agent on GKE), the control plane, gateways, telemetry (promsd,
+ * then the telemetry v2 filters), and last the mesh-wide policies that need the CRDs).
  */
 import type { App } from 'cdk8s';
 import type { Construct } from 'constructs';
@@ -19,6 +19,7 @@ import { NodeAgent } from '../constructs/mesh/node-agent';
 import { Pilot } from '../constructs/mesh/pilot';
 import { Promsd } from '../constructs/mesh/promsd';
 import { SidecarInjector } from '../constructs/mesh/sidecar-injector';
+import { TelemetryV2 } from '../constructs/mesh/telemetry-v2';
 import type { MeshValues } from '../constructs/mesh/values';
 import { MeshPolicy } from '../constructs/security/mesh-policy';
 import { PackageFile } from '../render/package-file';
@@ -44,6 +45,7 @@ export const IN_CLUSTER_FILES = {
   ingressGateway: 'in-cluster/30-ingress-gateway.yaml',
   egressGateway: 'in-cluster/31-egress-gateway.yaml',
   promsd: 'in-cluster/40-promsd.yaml',
+  telemetryV2: 'in-cluster/50-telemetry-v2.yaml',
   policies: 'in-cluster/90-policies.yaml',
 } as const;
 
@@ -51,6 +53,7 @@ const HEADERS = {
   crds: 'Istio 1.4 CustomResourceDefinitions. Apply first and wait until they are established: kubectl apply -f crds/ && kubectl wait --for condition=established --timeout=120s -f crds/',
   inCluster: 'Apply to the mesh cluster with kubectl apply -f in-cluster/ (after crds/).',
   policies: 'Mesh-wide policies; they need the CRDs of crds/ to be established.',
+  telemetryV2: 'Telemetry v2 (in-proxy metrics and logs, as ASM 1.4 installs them): the mesh\'s own EnvoyFilters, not custom ones; they need the CRDs of crds/.',
 } as const;
 
 /** Creates the `crds/` and `in-cluster/` files of a mesh in `app`. */
@@ -76,6 +79,8 @@ export function addInClusterFiles(app: App, values: MeshValues, extras: InCluste
     .map((c) => ({ path: IN_CLUSTER_FILES[c.id], id: c.id }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const { path, id } of components) COMPONENT_BUILDERS[id](file(path), values);
+
+  new TelemetryV2(file(IN_CLUSTER_FILES.telemetryV2, HEADERS.telemetryV2), 'telemetry-v2', { values });
 
   const policies = file(IN_CLUSTER_FILES.policies, HEADERS.policies);
   new MeshPolicy(policies, 'mesh-policy', { mtls: values.mtls });

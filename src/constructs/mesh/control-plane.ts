@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { component } from '../../catalog/components';
+import { telemetryV2Plan } from './telemetry-v2';
 import type { MeshValues } from './values';
 
 export interface ControlPlaneProps {
@@ -39,7 +40,7 @@ export class ControlPlane extends Construct {
     if (v.mtls === 'STRICT') global.mtls = { enabled: true };
     if (v.telemetry.tracing === 'jaeger' && v.telemetry.jaegerAddress) global.tracer = { zipkin: { address: v.telemetry.jaegerAddress } };
 
-    const values: Record<string, unknown> = { global };
+    const values: Record<string, unknown> = { global, telemetry: telemetryValues(v) };
     if (v.clusterUrl) values.nodeagent = { env: { GKE_CLUSTER_URL: v.clusterUrl } };
     const ingress: Record<string, unknown> = {};
     if (v.ingress.loadBalancerIP) ingress.loadBalancerIP = v.ingress.loadBalancerIP;
@@ -70,4 +71,20 @@ export class ControlPlane extends Construct {
       spec,
     });
   }
+}
+
+/**
+ * The installer's `telemetry` values for the telemetry v2 filters the package renders
+ * (`telemetryv2_1.4.yaml`): Mixer telemetry (v1) off, v2 on, the Prometheus stats
+ * filter, and the Stackdriver filter as the telemetry options map onto it.
+ */
+function telemetryValues(v: MeshValues): Record<string, unknown> {
+  const plan = telemetryV2Plan(v);
+  const sd = plan.stackdriver;
+  const v2: Record<string, unknown> = { enabled: true, prometheus: { enabled: plan.prometheus } };
+  // on-prem has no Stackdriver: the installer's default (off) stands, unnamed
+  if (v.platform === 'gke') {
+    v2.stackdriver = { enabled: sd !== undefined, logging: sd?.logging ?? false, monitoring: sd?.monitoring ?? false, topology: sd?.topology ?? false };
+  }
+  return { enabled: true, v1: { enabled: false }, v2 };
 }
