@@ -5,6 +5,17 @@
  */
 import { ISTIO_NAMESPACE, PROXY_RESOURCES, serviceAddress } from './components';
 
+/**
+ * Annotation of the mesh ConfigMap (`istio` in istio-system) naming the backend the
+ * proxies' Zipkin-API tracer reports to. Istio 1.4 has no Jaeger tracer: proxies reach
+ * a Jaeger collector through the zipkin one, so the address alone cannot tell Jaeger
+ * (supported) from Zipkin (not). asmpkg writes `jaeger` for `telemetry.tracing: jaeger`
+ * and `asmpkg lint` trusts it; users who trace to their own Jaeger can set it too.
+ */
+export const ZIPKIN_BACKEND_ANNOTATION = 'asmpkg.dev/zipkin-backend';
+/** The value of `ZIPKIN_BACKEND_ANNOTATION` for a Jaeger collector. */
+export const JAEGER_BACKEND = 'jaeger';
+
 export const PROXY = {
   /** xDS over mTLS through the pilot pod's Envoy (`istio-pilot.istio-system:15011`). */
   discoveryAddress: serviceAddress('pilot', 'https-xds'),
@@ -18,7 +29,10 @@ export const PROXY = {
   dnsRefreshRate: '300s',
   /** Security token service port (ASM: Stackdriver credentials). */
   stsPort: 15463,
-  /** Default Zipkin-API address when no Jaeger collector is configured. */
+  /**
+   * Zipkin-API address the proxies carry while tracing is off (Istio 1.4's default,
+   * as the seed's sidecar shows): `enableTracing: false` keeps them from sending to it.
+   */
   zipkinAddress: `zipkin.${ISTIO_NAMESPACE}:9411`,
   configPath: '/etc/istio/proxy',
   binaryPath: '/usr/local/bin/envoy',

@@ -75,6 +75,20 @@ export const SUPPORT_MATRIX: readonly MatrixFeature[] = [
     status: all('optional'),
     reason: 'VirtualService and DestinationRule',
   },
+  {
+    id: 'traffic.networking-api-versions',
+    area: 'traffic',
+    title: 'networking.istio.io API versions other than v1alpha3 (v1beta1, v1)',
+    status: all('unsupported'),
+    reason: 'the CRDs ASM 1.4 installs serve networking.istio.io v1alpha3 only; the API server refuses other versions',
+  },
+  {
+    id: 'traffic.workload-entry',
+    area: 'traffic',
+    title: 'WorkloadEntry and the other networking.istio.io kinds of later Istio releases (WorkloadGroup, ProxyConfig)',
+    status: all('unsupported'),
+    reason: 'ASM 1.4 installs no CRD for them (they came with Istio 1.6 and later); the API server refuses them',
+  },
   { id: 'traffic.envoy-filter', area: 'traffic', title: 'Custom Envoy filters (EnvoyFilter)', status: all('unsupported'), reason: 'ASM 1.4 does not support custom Envoy filters' },
   { id: 'traffic.load-balancing', area: 'traffic', title: 'Load balancing ROUND_ROBIN, LEAST_CONN, RANDOM, PASSTHROUGH', status: all('default'), reason: 'DestinationRule trafficPolicy.loadBalancer.simple; ROUND_ROBIN is the default' },
   { id: 'traffic.consistent-hash-lb', area: 'traffic', title: 'Consistent-hash load balancing', status: all('unsupported'), reason: 'ASM 1.4 supports only ROUND_ROBIN, LEAST_CONN, RANDOM and PASSTHROUGH' },
@@ -96,6 +110,20 @@ export const SUPPORT_MATRIX: readonly MatrixFeature[] = [
   { id: 'security.jwt-optional-origin', area: 'security', title: 'JWT origin authentication with originIsOptional: true and principalBinding: USE_ORIGIN', status: all('optional'), reason: 'the only JWT policy form ASM 1.4 supports' },
   { id: 'security.jwt-enforced', area: 'security', title: 'JWT origin authentication without originIsOptional: true and principalBinding: USE_ORIGIN', status: all('unsupported'), reason: 'ASM 1.4 supports JWT only with originIsOptional: true and principalBinding: USE_ORIGIN' },
   { id: 'security.authorization-policy', area: 'security', title: 'AuthorizationPolicy (security.istio.io/v1beta1)', status: all('optional'), reason: 'authorization v1beta1' },
+  {
+    id: 'security.peer-authentication',
+    area: 'security',
+    title: 'PeerAuthentication (security.istio.io)',
+    status: all('unsupported'),
+    reason: 'ASM 1.4 has no PeerAuthentication (Istio 1.5 and later); peer mTLS is set with MeshPolicy and Policy (authentication.istio.io/v1alpha1)',
+  },
+  {
+    id: 'security.request-authentication',
+    area: 'security',
+    title: 'RequestAuthentication (security.istio.io)',
+    status: all('unsupported'),
+    reason: 'ASM 1.4 has no RequestAuthentication (Istio 1.5 and later); JWT is set with Policy origins (authentication.istio.io/v1alpha1)',
+  },
   { id: 'security.rbac-v1alpha1', area: 'security', title: 'RBAC v1alpha1 (rbac.istio.io)', status: all('unsupported'), reason: 'ASM 1.4 does not support RBAC v1alpha1; use AuthorizationPolicy (security.istio.io/v1beta1)' },
 
   // --- Observability (slides 37-38) ---

@@ -129,10 +129,18 @@ function ipv6Problems(cluster: SupportCheckInput, at: Path): Problem[] {
   return [{ path: [...at, 'ingress', 'loadBalancerIP'], message: `${JSON.stringify(ip)} is an IPv6 address; IPv6 is ${notSupported('traffic.ipv6', cluster.profile)}` }];
 }
 
+/**
+ * `jaegerAddress` goes with `tracing: jaeger`, and only with it: asmpkg installs no
+ * Jaeger (or Zipkin) collector, so spans need the address of the one the user runs.
+ */
 function jaegerAddressProblems(cluster: SupportCheckInput, at: Path): Problem[] {
   const t = cluster.telemetry;
+  const path = [...at, 'telemetry', 'jaegerAddress'];
+  if (t?.tracing === 'jaeger' && t.jaegerAddress === undefined) {
+    return [{ path, message: 'is required when telemetry.tracing is "jaeger": asmpkg installs no Jaeger collector; give the host:port of your collector\'s Zipkin endpoint (e.g. jaeger-collector.observability:9411)' }];
+  }
   if (t?.jaegerAddress === undefined || t.tracing === 'jaeger') return [];
-  return [{ path: [...at, 'telemetry', 'jaegerAddress'], message: 'applies only when telemetry.tracing is "jaeger"' }];
+  return [{ path, message: 'applies only when telemetry.tracing is "jaeger"' }];
 }
 
 function valueAt(value: unknown, path: readonly string[]): unknown {

@@ -1,4 +1,6 @@
 import { parse as parseYaml } from 'yaml';
+import { ISTIO_CRDS } from '../catalog/crds';
+import { JAEGER_BACKEND, ZIPKIN_BACKEND_ANNOTATION } from '../catalog/proxy';
 import { isTelemetryV2Filter } from '../catalog/telemetry-v2';
 import type { LintHit, LintResource, LintRule } from './model';
 
@@ -48,6 +50,45 @@ const envoyFilter: LintRule = {
   // The mesh's own telemetry v2 filters (what ASM 1.4 installs) are not custom filters.
   check: (r) =>
     isIstio(r, 'networking.istio.io') && r.kind === 'EnvoyFilter' && !isTelemetryV2Filter(r.body) ? [{ path: ['kind'], message: 'custom Envoy filter' }] : [],
+};
+
+/** The version of a resource's apiVersion (`v1beta1` of `networking.istio.io/v1beta1`). */
+const versionOf = (r: LintResource) => (r.apiVersion.includes('/') ? r.apiVersion.slice(r.apiVersion.indexOf('/') + 1) : r.apiVersion);
+
+/** The Istio 1.4 CRD (catalog) of a resource's group and kind, if ASM 1.4 installs one. */
+const istioCrd = (r: LintResource) => ISTIO_CRDS.find((c) => c.group === r.group && c.kind === r.kind);
+
+/** A networking.istio.io kind ASM installs, at a version its CRD does not serve (v1beta1, v1). */
+const networkingVersion: LintRule = {
+  feature: 'traffic.networking-api-versions',
+  severity: 'error',
+  fix: 'use apiVersion networking.istio.io/v1alpha3 (the fields of the kinds ASM 1.4 has are the same)',
+  check: (r) => {
+    const crd = isIstio(r, 'networking.istio.io') ? istioCrd(r) : undefined;
+    return crd && !crd.versions.includes(versionOf(r)) ? [{ path: ['apiVersion'], message: `${r.kind} at ${r.apiVersion} (served: ${crd.versions.map((v) => `${r.group}/${v}`).join(', ')})` }] : [];
+  },
+};
+
+/** A networking.istio.io kind ASM 1.4 installs no CRD for. */
+const unservedNetworkingKind: LintRule = {
+  feature: 'traffic.workload-entry',
+  severity: 'error',
+  fix: 'describe VM and other non-Kubernetes workloads with a ServiceEntry (endpoints) instead',
+  check: (r) => (isIstio(r, 'networking.istio.io') && !istioCrd(r) ? [{ path: ['kind'], message: `${r.kind} (networking.istio.io)` }] : []),
+};
+
+const peerAuthentication: LintRule = {
+  feature: 'security.peer-authentication',
+  severity: 'error',
+  fix: 'rewrite as the mesh-wide MeshPolicy or a namespace Policy named default (authentication.istio.io/v1alpha1, peers: [{mtls: {}}])',
+  check: (r) => (isIstio(r, 'security.istio.io') && r.kind === 'PeerAuthentication' ? [{ path: ['kind'], message: 'PeerAuthentication (security.istio.io)' }] : []),
+};
+
+const requestAuthentication: LintRule = {
+  feature: 'security.request-authentication',
+  severity: 'error',
+  fix: 'rewrite as a namespace Policy named default with origins, originIsOptional: true and principalBinding: USE_ORIGIN, and enforce with an AuthorizationPolicy',
+  check: (r) => (isIstio(r, 'security.istio.io') && r.kind === 'RequestAuthentication' ? [{ path: ['kind'], message: 'RequestAuthentication (security.istio.io)' }] : []),
 };
 
 /** Every `trafficPolicy` of a DestinationRule with its path: top level, per port, per subset. */
@@ -282,16 +323,21 @@ const meshAutoMtls: LintRule = {
  * A Zipkin tracer in the mesh config (`defaultConfig.tracing.zipkin`) while tracing is
  * on (`enableTracing` is true unless set false). The proxies send Zipkin-API spans to
  * Jaeger too (supported), and the address alone cannot tell the two apart, so this is
- * a warning whose fix says so; with `enableTracing: false` nothing is sent and
- * nothing is reported (asmpkg renders that for `tracing: off`).
+ * a warning whose fix says so, unless the ConfigMap declares the backend a Jaeger
+ * collector (`ZIPKIN_BACKEND_ANNOTATION`, which asmpkg writes for `tracing: jaeger`);
+ * with `enableTracing: false` nothing is sent and nothing is reported (asmpkg renders
+ * that for `tracing: off`).
  */
 const meshZipkin: LintRule = {
   feature: 'observability.zipkin',
   severity: 'warning',
-  fix: 'trace to Stackdriver (GKE) or Jaeger; if the zipkin address is a Jaeger collector, this is supported (--fail-on error lets it pass)',
+  fix: `trace to Stackdriver (GKE) or Jaeger; if the zipkin address is a Jaeger collector, this is supported: annotate the ConfigMap ${ZIPKIN_BACKEND_ANNOTATION}: ${JAEGER_BACKEND}`,
   check: (r) => {
     const mesh = meshConfigOf(r);
     if (!mesh || field(mesh, 'enableTracing')?.value === false) return [];
+    // The ConfigMap says the zipkin tracer is a Jaeger collector (asmpkg writes this for tracing: jaeger).
+    const annotations = isMap(r.body.metadata) ? r.body.metadata.annotations : undefined;
+    if (isMap(annotations) && annotations[ZIPKIN_BACKEND_ANNOTATION] === JAEGER_BACKEND) return [];
     const found = dig(mesh, ['defaultConfig', 'tracing', 'zipkin'], MESH);
     if (!found) return [];
     const address = field(found.value, 'address')?.value;
@@ -301,6 +347,8 @@ const meshZipkin: LintRule = {
 
 /** Every rule, in the order findings for one resource are reported. */
 export const LINT_RULES: readonly LintRule[] = [
+  networkingVersion,
+  unservedNetworkingKind,
   envoyFilter,
   loadBalancerRule('traffic.consistent-hash-lb', 'consistentHash', 'consistent-hash'),
   loadBalancerRule('traffic.locality-lb', 'localityLbSetting', 'locality-weighted'),
@@ -308,6 +356,8 @@ export const LINT_RULES: readonly LintRule[] = [
   websocketAppProtocol,
   ...tcpOnlyRules,
   ipv6,
+  peerAuthentication,
+  requestAuthentication,
   servicePolicy,
   jwtEnforced,
   rbacV1alpha1,

@@ -95,7 +95,9 @@ describe('supportProblems: one refusal per unsupported option', () => {
   test('every value the matrix supports on a profile passes, every value it does not is refused', () => {
     for (const f of SUPPORT_MATRIX.filter((x) => x.option)) {
       const [block, key] = f.option!.field.split('.');
-      const input = (key ? { [block]: { [key]: f.option!.value } } : { [block]: f.option!.value }) as Partial<SupportCheckInput>;
+      // Jaeger tracing comes with the collector's address (required, checked on its own above).
+      const extra = f.id === 'observability.tracing-jaeger' ? { jaegerAddress: 'jaeger.obs:9411' } : {};
+      const input = (key ? { [block]: { [key]: f.option!.value, ...extra } } : { [block]: f.option!.value }) as Partial<SupportCheckInput>;
       for (const profile of MATRIX_PROFILES) {
         const found = check({ profile, ...input });
         if (f.status[profile] === 'unsupported') expect(found.join('\n')).toContain(`feature ${f.id}:`);
@@ -143,6 +145,13 @@ describe('supportProblems: one refusal per unsupported option', () => {
       'clusters[0].mesh.namespacePolicies[1].namespace: "a" duplicates namespacePolicies[0]: a namespace has one Policy named default',
       'clusters[0].telemetry.jaegerAddress: applies only when telemetry.tracing is "jaeger"',
     ]);
+  });
+
+  test('Jaeger tracing needs the collector address (asmpkg installs no collector)', () => {
+    expect(check({ profile: 'onprem', telemetry: { tracing: 'jaeger' } })).toEqual([
+      'clusters[0].telemetry.jaegerAddress: is required when telemetry.tracing is "jaeger": asmpkg installs no Jaeger collector; give the host:port of your collector\'s Zipkin endpoint (e.g. jaeger-collector.observability:9411)',
+    ]);
+    expect(check({ profile: 'onprem', telemetry: { tracing: 'jaeger', jaegerAddress: 'jaeger.obs:9411' } })).toEqual([]);
   });
 
   test('an IPv4-looking typo is left to the address rule; only colons mean IPv6', () => {

@@ -63,6 +63,34 @@ describe('authentication policy', () => {
   });
 });
 
+describe('what the CRDs of ASM 1.4 do not serve', () => {
+  const doc = (apiVersion: string, kind: string) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: x, namespace: n}\nspec: {}\n`;
+
+  test.each([
+    ['networking.istio.io/v1beta1', 'VirtualService', ['1 traffic.networking-api-versions apiVersion']],
+    ['networking.istio.io/v1', 'Gateway', ['1 traffic.networking-api-versions apiVersion']],
+    ['networking.istio.io/v1beta1', 'Sidecar', ['1 traffic.networking-api-versions apiVersion']],
+    ['networking.istio.io/v1beta1', 'WorkloadEntry', ['2 traffic.workload-entry kind']],
+    ['networking.istio.io/v1alpha3', 'WorkloadEntry', ['2 traffic.workload-entry kind']],
+    ['networking.istio.io/v1alpha3', 'WorkloadGroup', ['2 traffic.workload-entry kind']],
+    ['security.istio.io/v1beta1', 'PeerAuthentication', ['2 security.peer-authentication kind']],
+    ['security.istio.io/v1beta1', 'RequestAuthentication', ['2 security.request-authentication kind']],
+    ['networking.istio.io/v1alpha3', 'VirtualService', []],
+    ['networking.istio.io/v1alpha3', 'ServiceEntry', []],
+    ['security.istio.io/v1beta1', 'AuthorizationPolicy', []],
+    ['example.com/v1beta1', 'WorkloadEntry', []],
+  ])('%s %s', (apiVersion, kind, want) => {
+    expect(lint(doc(apiVersion, kind))).toEqual(want);
+    expect(lint(doc(apiVersion, kind), 'onprem')).toEqual(want);
+  });
+
+  test('the version finding names the served version', () => {
+    const [f] = lintText(doc('networking.istio.io/v1beta1', 'DestinationRule'), 'd.yaml').findings;
+    expect(f.severity).toBe('error');
+    expect(f.message).toBe('DestinationRule at networking.istio.io/v1beta1 (served: networking.istio.io/v1alpha3)');
+  });
+});
+
 describe('rbac.istio.io', () => {
   test.each(['RbacConfig', 'ClusterRbacConfig', 'ServiceRole', 'ServiceRoleBinding'])('%s', (kind) => {
     expect(lint(`apiVersion: rbac.istio.io/v1alpha1\nkind: ${kind}\nmetadata: {name: x}\n`)).toEqual(['2 security.rbac-v1alpha1 kind']);
@@ -237,6 +265,14 @@ describe('mesh config (ConfigMap istio in istio-system, data.mesh)', () => {
     const [f] = lintText(meshCm(zipkin), 'm.yaml').findings;
     expect(f.severity).toBe('warning');
     expect(f.message).toBe('Zipkin tracer in the mesh config (address zipkin.istio-system:9411)');
+  });
+
+  test('a zipkin tracer the ConfigMap declares a Jaeger collector is not reported', () => {
+    const zipkin = 'defaultConfig:\n  tracing:\n    zipkin:\n      address: jaeger-collector.observability:9411';
+    const declared = (value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: istio\n  namespace: istio-system\n  annotations: {asmpkg.dev/zipkin-backend: ${value}}\ndata:\n  mesh: |\n${zipkin.replace(/^/gm, '    ')}\n`;
+    expect(lint(declared('jaeger'))).toEqual([]);
+    expect(lint(declared('zipkin'))).toEqual(['8 observability.zipkin data.mesh.defaultConfig.tracing.zipkin']);
   });
 
   test('only the istio ConfigMap in istio-system, and only mesh text that parses', () => {

@@ -7,6 +7,7 @@ export interface ConfigMapProps {
   readonly name: string;
   readonly namespace: string;
   readonly labels?: StringMap;
+  readonly annotations?: StringMap;
   /** Keys and their text (written in key order as given). */
   readonly data: StringMap;
 }
@@ -22,7 +23,7 @@ export class ConfigMap extends Construct {
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: apiVersionFor('ConfigMap', '1.13'),
       kind: 'ConfigMap',
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels ? { ...props.labels } : undefined },
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels ? { ...props.labels } : undefined, annotations: props.annotations ? { ...props.annotations } : undefined },
       data: { ...props.data },
     });
   }

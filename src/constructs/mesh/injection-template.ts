@@ -25,10 +25,18 @@ function q(text: string): string {
   return JSON.stringify(text);
 }
 
-/** Address the sidecar sends Zipkin-API spans to, or undefined when it uses Stackdriver. */
+/**
+ * Address the sidecar sends Zipkin-API spans to, or undefined when it uses Stackdriver.
+ * Jaeger needs its collector's address: asmpkg installs none (the config refuses
+ * `tracing: jaeger` without `jaegerAddress`).
+ */
 export function zipkinAddress(values: MeshValues): string | undefined {
-  if (values.telemetry.tracing === 'stackdriver') return undefined;
-  if (values.telemetry.tracing === 'jaeger' && values.telemetry.jaegerAddress) return values.telemetry.jaegerAddress;
+  const t = values.telemetry;
+  if (t.tracing === 'stackdriver') return undefined;
+  if (t.tracing === 'jaeger') {
+    if (!t.jaegerAddress) throw new Error('telemetry.tracing "jaeger" without telemetry.jaegerAddress (the config validation refuses it)');
+    return t.jaegerAddress;
+  }
   return PROXY.zipkinAddress;
 }
 

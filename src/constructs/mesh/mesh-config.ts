@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { stringifyYaml } from '../../util/yaml';
 import { COMPONENTS, ISTIO_NAMESPACE, serviceAddress, serviceHost } from '../../catalog/components';
-import { PROXY } from '../../catalog/proxy';
+import { JAEGER_BACKEND, PROXY, ZIPKIN_BACKEND_ANNOTATION } from '../../catalog/proxy';
 import { ConfigMap } from '../k8s';
 import { injectionTemplate, sdsAudience, usesSds, zipkinAddress } from './injection-template';
 import type { MeshValues } from './values';
@@ -100,6 +100,8 @@ export class MeshConfig extends Construct {
       name: MESH_CONFIG_MAP,
       namespace: ISTIO_NAMESPACE,
       labels: { app: 'istio', release: 'istio' },
+      // Says that the zipkin tracer below is a Jaeger collector (asmpkg lint reads it).
+      annotations: props.values.telemetry.tracing === 'jaeger' ? { [ZIPKIN_BACKEND_ANNOTATION]: JAEGER_BACKEND } : undefined,
       data: { mesh: meshConfigYaml(props.values), meshNetworks: 'networks: {}\n' },
     });
   }

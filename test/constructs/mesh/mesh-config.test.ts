@@ -46,6 +46,17 @@ describe('mesh config (istio ConfigMap)', () => {
     const sd = meshConfig(gkeValues({ telemetry: { metrics: 'stackdriver', accessLog: 'stackdriver', tracing: 'stackdriver' } }));
     expect((sd.defaultConfig as any).tracing).toEqual({ stackdriver: {} });
   });
+
+  test('Jaeger: the ConfigMap declares the zipkin tracer a Jaeger collector; other choices do not', () => {
+    const cm = (telemetry: any): any => find(render((c) => new MeshConfig(c, 'm', { values: gkeValues({ telemetry }) })), 'ConfigMap', 'istio');
+    expect(cm({ metrics: 'stackdriver', accessLog: 'off', tracing: 'jaeger', jaegerAddress: 'jaeger.tracing:9411' }).metadata.annotations).toEqual({ 'asmpkg.dev/zipkin-backend': 'jaeger' });
+    expect(cm({ metrics: 'stackdriver', accessLog: 'off', tracing: 'off' }).metadata.annotations).toBeUndefined();
+    expect(cm({ metrics: 'stackdriver', accessLog: 'off', tracing: 'stackdriver' }).metadata.annotations).toBeUndefined();
+  });
+
+  test('Jaeger without a collector address is a programming error (the config refuses it)', () => {
+    expect(() => meshConfig(gkeValues({ telemetry: { metrics: 'stackdriver', accessLog: 'off', tracing: 'jaeger' } }))).toThrow('without telemetry.jaegerAddress');
+  });
 });
 
 describe('sidecar injector ConfigMap', () => {
