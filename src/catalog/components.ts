@@ -122,6 +122,18 @@ export const PROXY_RESOURCES = resources({ cpu: '100m', memory: '128Mi' }, { cpu
 /** Istio 1.4's HPA bounds and CPU target, with at least two pods where users depend on the component. */
 const HA_AUTOSCALE: AutoscaleSpec = { minReplicas: 2, maxReplicas: 5, cpuTargetAverageUtilization: 80 };
 
+/**
+ * Galley's plain MCP (gRPC) port: galley binds it to 127.0.0.1 (`--server-address`), so
+ * only its pod's Envoy, which serves it with mutual TLS on 15019, can reach it.
+ */
+export const GALLEY_LOCAL_MCP_PORT = 9901;
+
+/**
+ * Where pilot's Envoy offers galley's MCP to pilot inside pilot's pod (Istio 1.4's
+ * `localhost:15019` config source), dialling galley's 15019 with mutual TLS.
+ */
+export const PILOT_LOCAL_GALLEY_PORT = 15019;
+
 /** Two pods spread over nodes, one of which a drain may evict at a time. */
 const HA_BUDGET = { minAvailable: 1 } as const;
 
@@ -143,8 +155,9 @@ export const COMPONENTS: Readonly<Record<ComponentId, ComponentSpec>> = {
         // validation webhook; galley listens on 9443 (--validation-port)
         tcp('https-validation', 443, 9443),
         tcp('http-monitoring', 15014),
-        // MCP, plain (in-pod) and through the galley pod's Envoy with mTLS
-        tcp('grpc-mcp', 9901),
+        // MCP through the galley pod's Envoy, mutual TLS only. Galley's plain MCP
+        // (GALLEY_LOCAL_MCP_PORT) is bound to localhost and no Service port: the seed's
+        // table lists 9901 here, a deliberate difference (docs/upstream-differences.md).
         tcp('grpc-tls-mcp', 15019),
       ],
     },

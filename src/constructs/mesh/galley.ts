@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { stringifyYaml } from '../../util/yaml';
-import { COMPONENTS, ISTIO_NAMESPACE, servicePort } from '../../catalog/components';
-import { PROXY } from '../../catalog/proxy';
+import { COMPONENTS, GALLEY_LOCAL_MCP_PORT, ISTIO_NAMESPACE, servicePort } from '../../catalog/components';
 import { imageRef } from '../../catalog/release';
 import { ConfigMap } from '../k8s';
 import { MeshComponentParts } from './component';
+import { galleyEnvoyTemplate } from './control-plane-envoy';
 import { controlPlaneProxy, controlPlaneProxyVolumes } from './control-plane-proxy';
 import { MESH_CONFIG_MAP } from './mesh-config';
 import { NON_ROOT } from './security-context';
@@ -29,8 +29,8 @@ const PORTS = {
   /** Validation webhook (`--validation-port`, Service port 443). */
   validation: servicePort('galley', 'https-validation').targetPort,
   monitoring: servicePort('galley', 'http-monitoring').targetPort,
-  /** Plain MCP, reached only through the pod's Envoy. */
-  mcp: servicePort('galley', 'grpc-mcp').targetPort,
+  /** Plain MCP, on localhost: reached only through the pod's Envoy. */
+  mcp: GALLEY_LOCAL_MCP_PORT,
   /** MCP over mTLS, served by the pod's Envoy. */
   mcpTls: servicePort('galley', 'grpc-tls-mcp').targetPort,
 } as const;
@@ -83,68 +83,6 @@ export function galleyWebhookConfiguration(): Record<string, unknown> {
   };
 }
 
-let envoyTemplate: string | undefined;
-
-/** Envoy bootstrap of galley's proxy: mTLS MCP (15019) forwarded to galley's plain MCP port (constant, built once). */
-export function galleyEnvoyTemplate(): string {
-  envoyTemplate ??= buildEnvoyTemplate();
-  return envoyTemplate;
-}
-
-function buildEnvoyTemplate(): string {
-  return stringifyYaml(
-    {
-      admin: { access_log_path: '/dev/null', address: { socket_address: { address: '127.0.0.1', port_value: PROXY.proxyAdminPort } } },
-      static_resources: {
-        clusters: [
-          {
-            name: `in.${PORTS.mcp}`,
-            http2_protocol_options: {},
-            connect_timeout: '1.000s',
-            hosts: [{ socket_address: { address: '127.0.0.1', port_value: PORTS.mcp } }],
-            circuit_breakers: { thresholds: [{ max_connections: 100000, max_pending_requests: 100000, max_requests: 100000, max_retries: 3 }] },
-          },
-        ],
-        listeners: [
-          {
-            name: String(PORTS.mcpTls),
-            address: { socket_address: { address: '0.0.0.0', port_value: PORTS.mcpTls } },
-            filter_chains: [
-              {
-                filters: [
-                  {
-                    name: 'envoy.http_connection_manager',
-                    config: {
-                      codec_type: 'HTTP2',
-                      stat_prefix: String(PORTS.mcpTls),
-                      http2_protocol_options: { max_concurrent_streams: 1073741824 },
-                      http_filters: [{ name: 'envoy.router' }],
-                      route_config: {
-                        name: String(PORTS.mcpTls),
-                        virtual_hosts: [
-                          { name: 'istio-galley', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: `in.${PORTS.mcp}`, timeout: '0.000s' } }] },
-                        ],
-                      },
-                    },
-                  },
-                ],
-                tls_context: {
-                  common_tls_context: {
-                    alpn_protocols: ['h2'],
-                    tls_certificates: [{ certificate_chain: { filename: '/etc/certs/cert-chain.pem' }, private_key: { filename: '/etc/certs/key.pem' } }],
-                    validation_context: { trusted_ca: { filename: '/etc/certs/root-cert.pem' } },
-                  },
-                  require_client_certificate: true,
-                },
-              },
-            ],
-          },
-        ],
-      },
-    },
-  );
-}
-
 let webhookFile: string | undefined;
 
 /** The webhook configuration as the YAML file galley reconciles from (constant, built once). */
@@ -159,8 +97,10 @@ export interface GalleyProps {
 
 /**
  * Galley (istio-galley): validates Istio config (webhook on 443 -> 9443, whose
- * configuration it creates itself) and serves it to pilot over MCP (9901 in the pod,
- * 15019 with mTLS through its Envoy).
+ * configuration it creates itself) and serves it to pilot over MCP: plain on
+ * 127.0.0.1:9901 inside the pod, mutual TLS on 15019 through its Envoy (SDS
+ * certificates from the node agent on GKE, Citadel's on-prem). Nothing outside the
+ * pod reaches the plain port, and its Service has none.
  */
 export class Galley extends Construct {
   static readonly spec = COMPONENTS.galley;
@@ -204,7 +144,7 @@ export class Galley extends Construct {
       name: GALLEY_ENVOY_CONFIG_MAP,
       namespace: ISTIO_NAMESPACE,
       labels,
-      data: { 'envoy.yaml.tmpl': galleyEnvoyTemplate() },
+      data: { 'envoy.yaml.tmpl': galleyEnvoyTemplate(values) },
     });
 
     const probe = (path: string) => ({
@@ -225,7 +165,8 @@ export class Galley extends Construct {
             `--livenessProbePath=${GALLEY_PROBE_DIR}/healthliveness`,
             `--readinessProbePath=${GALLEY_PROBE_DIR}/healthready`,
             '--readinessProbeInterval=1s',
-            // plain MCP stays in the pod; the pod's Envoy serves it with mTLS on 15019
+            // plain MCP on localhost only; the pod's Envoy serves it with mTLS on 15019
+            `--server-address=tcp://127.0.0.1:${PORTS.mcp}`,
             '--insecure=true',
             '--enable-validation=true',
             '--enable-reconcileWebhookConfiguration=true',
@@ -237,7 +178,7 @@ export class Galley extends Construct {
             `--validation-port=${PORTS.validation}`,
             '--log_output_level=default:info',
           ],
-          ports: [{ containerPort: PORTS.validation }, { containerPort: PORTS.monitoring }, { containerPort: PORTS.mcp }],
+          ports: [{ containerPort: PORTS.validation }, { containerPort: PORTS.monitoring }],
           livenessProbe: probe(`${GALLEY_PROBE_DIR}/healthliveness`),
           readinessProbe: probe(`${GALLEY_PROBE_DIR}/healthready`),
           resources: parts.resources('galley'),

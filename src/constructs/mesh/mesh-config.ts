@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { stringifyYaml } from '../../util/yaml';
-import { COMPONENTS, ISTIO_NAMESPACE, serviceAddress, serviceHost } from '../../catalog/components';
+import { COMPONENTS, ISTIO_NAMESPACE, PILOT_LOCAL_GALLEY_PORT } from '../../catalog/components';
 import { JAEGER_BACKEND, PROXY, ZIPKIN_BACKEND_ANNOTATION } from '../../catalog/proxy';
 import { ConfigMap } from '../k8s';
 import { injectionTemplate, sdsAudience, usesSds, zipkinAddress } from './injection-template';
@@ -23,23 +23,18 @@ function tracing(values: MeshValues): Record<string, unknown> {
 }
 
 /**
- * Where pilot gets its config: galley's MCP over mTLS, which galley's Envoy serves on
- * 15019 (galley itself serves plain MCP on 9901 inside its pod, `--insecure=true`).
- * Pilot dials it with its `/etc/certs` workload certificate (ISTIO_MUTUAL) and checks
- * galley's certificate for the `.svc` name Citadel gives it.
+ * Where pilot gets its config: galley's MCP through pilot's own Envoy on
+ * `localhost:15019` (Istio 1.4 with controlPlaneSecurityEnabled), which dials galley's
+ * Envoy on 15019 with mutual TLS — SDS certificates from the node agent on GKE, where
+ * no Citadel writes /etc/certs, Citadel's on-prem. Plaintext never leaves either pod.
  */
-function galleyConfigSource(values: MeshValues): { address: string; tlsSettings?: { mode: 'ISTIO_MUTUAL' } } {
-  const host = `${serviceHost('galley')}.svc`;
-  // ISTIO_MUTUAL makes pilot read its client certificate from /etc/certs, which only
-  // Citadel writes (on-prem). GKE has no Citadel: there pilot reads galley's in-cluster
-  // MCP port without TLS rather than wait forever for a certificate that never comes.
-  if (usesSds(values)) return { address: serviceAddress('galley', 'grpc-mcp', host) };
-  return { address: serviceAddress('galley', 'grpc-tls-mcp', host), tlsSettings: { mode: 'ISTIO_MUTUAL' } };
+function galleyConfigSource(): { address: string } {
+  return { address: `localhost:${PILOT_LOCAL_GALLEY_PORT}` };
 }
 
 /**
  * Istio 1.4 MeshConfig of an ASM mesh (the `mesh` key of the `istio` ConfigMap):
- * no Mixer, MCP from galley over mTLS, SDS from the node agent on GKE, the trust
+ * no Mixer, MCP from galley over mTLS (through pilot's Envoy), SDS from the node agent on GKE, the trust
  * domain, access log, tracing and outbound policy from values, and the proxies'
  * `defaultConfig` matching the injected sidecar's arguments.
  */
@@ -64,7 +59,7 @@ export function meshConfig(values: MeshValues): Record<string, unknown> {
     outboundTrafficPolicy: { mode: values.outboundTrafficPolicy },
     rootNamespace: ISTIO_NAMESPACE,
     certificates: [],
-    configSources: [galleyConfigSource(values)],
+    configSources: [galleyConfigSource()],
     defaultConfig: {
       connectTimeout: PROXY.connectTimeout,
       configPath: PROXY.configPath,

@@ -1,20 +1,28 @@
 import { Construct } from 'constructs';
-import { COMPONENTS, servicePort } from '../../catalog/components';
+import { COMPONENTS, ISTIO_NAMESPACE, servicePort } from '../../catalog/components';
 import { PROXY } from '../../catalog/proxy';
 import { imageRef } from '../../catalog/release';
+import { ConfigMap } from '../k8s';
 import { MeshComponentParts } from './component';
+import { pilotEnvoyTemplate } from './control-plane-envoy';
 import { controlPlaneProxy, controlPlaneProxyVolumes, fieldEnv } from './control-plane-proxy';
 import { MESH_CONFIG_MAP } from './mesh-config';
 import { NON_ROOT } from './security-context';
 import type { MeshValues } from './values';
+
+/** ConfigMap with the Envoy bootstrap of pilot's proxy (Istio 1.4's name). */
+export const PILOT_ENVOY_CONFIG_MAP = 'pilot-envoy-config';
+const PILOT_ENVOY_DIR = '/var/lib/envoy';
 
 export interface PilotProps {
   readonly values: MeshValues;
 }
 
 /**
- * Pilot (istio-pilot): xDS server. `discovery` serves plain gRPC on 15010 inside the
- * pod; its Envoy terminates mTLS on 15011 (the address sidecars use).
+ * Pilot (istio-pilot): xDS server. `discovery` serves plain gRPC on 15010; its Envoy
+ * terminates mTLS on 15011 (the address sidecars use), and offers galley's MCP to
+ * discovery on localhost:15019, dialling galley with mTLS (SDS certificates from the
+ * node agent on GKE, Citadel's on-prem).
  *
  * RBAC is Istio 1.4's pilot role less what this configuration never uses: with
  * `--secureGrpcAddr ""` and no `certificates` in the mesh config, pilot issues no
@@ -50,6 +58,13 @@ export class Pilot extends Construct {
     parts.role('SecretsRole', {
       name: `${c.workloadName}-secrets`,
       rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] }],
+    });
+
+    new ConfigMap(this, 'EnvoyConfig', {
+      name: PILOT_ENVOY_CONFIG_MAP,
+      namespace: ISTIO_NAMESPACE,
+      labels: c.labels,
+      data: { 'envoy.yaml.tmpl': pilotEnvoyTemplate(values) },
     });
 
     parts.deployment({
@@ -89,13 +104,18 @@ export class Pilot extends Construct {
         },
         controlPlaneProxy(values, {
           serviceCluster: c.workloadName,
-          // the proxyv2 image's bootstrap for pilot: mTLS on 15011 to discovery's 15010
-          templateFile: '/etc/istio/proxy/envoy_pilot.yaml.tmpl',
+          // mTLS on 15011 to discovery's 15010, galley's MCP on localhost:15019 (see control-plane-envoy)
+          templateFile: `${PILOT_ENVOY_DIR}/envoy.yaml.tmpl`,
           ports: [grpcTls.targetPort],
           resources: parts.resources('istio-proxy'),
+          extraMounts: [{ name: 'pilot-envoy-config', mountPath: PILOT_ENVOY_DIR, readOnly: true }],
         }),
       ],
-      volumes: [{ name: 'config-volume', configMap: { name: MESH_CONFIG_MAP } }, ...controlPlaneProxyVolumes(values, c.serviceAccount)],
+      volumes: [
+        { name: 'config-volume', configMap: { name: MESH_CONFIG_MAP } },
+        { name: 'pilot-envoy-config', configMap: { name: PILOT_ENVOY_CONFIG_MAP } },
+        ...controlPlaneProxyVolumes(values, c.serviceAccount),
+      ],
     });
 
     parts.service();

@@ -11,7 +11,7 @@ describe('Galley', () => {
     expect(svc.spec.ports.map((p: any) => [p.port, p.protocol])).toEqual([
       [443, 'TCP'],
       [15014, 'TCP'],
-      [9901, 'TCP'],
+      // no plaintext MCP port: galley binds 9901 to localhost (a deliberate difference to the seed's table)
       [15019, 'TCP'],
     ]);
     expect(svc.spec.ports[0].targetPort).toBe(9443);
@@ -22,7 +22,8 @@ describe('Galley', () => {
     expect(galley.image).toBe('gcr.io/gke-release/asm/galley:1.4.6-asm.0');
     expect(galley.command.slice(0, 3)).toEqual(['/usr/local/bin/galley', 'server', '--meshConfigFile=/etc/mesh-config/mesh']);
     expect(galley.command).toEqual(expect.arrayContaining(['--livenessProbePath=/tmp/healthliveness', '--validation-port=9443', '--monitoringPort=15014']));
-    expect(galley.ports.map((p: any) => p.containerPort)).toEqual([9443, 15014, 9901]);
+    expect(galley.ports.map((p: any) => p.containerPort)).toEqual([9443, 15014]);
+    expect(galley.command).toContain('--server-address=tcp://127.0.0.1:9901');
     expect(galley.livenessProbe.exec.command).toEqual(['/usr/local/bin/galley', 'probe', '--probe-path=/tmp/healthliveness', '--interval=10s']);
     const proxy = container(find(objs, 'Deployment'), 'istio-proxy');
     expect(proxy.ports).toEqual([{ containerPort: 15019 }]);

@@ -22,13 +22,13 @@ describe('mesh config (istio ConfigMap)', () => {
       connectTimeout: '10s',
       tracing: { zipkin: { address: 'zipkin.istio-system:9411' } },
     });
-    // GKE: no Citadel, so no /etc/certs for pilot's MCP client: galley's in-cluster 9901.
-    expect(mesh.configSources).toEqual([{ address: 'istio-galley.istio-system.svc:9901' }]);
+    // pilot's own Envoy carries MCP to galley with mTLS (control-plane-envoy)
+    expect(mesh.configSources).toEqual([{ address: 'localhost:15019' }]);
     expect(parse(cm.data.meshNetworks)).toEqual({ networks: {} });
   });
 
-  test('configSources: on-prem, galley MCP over mTLS on the port its Envoy terminates (Citadel issues the certificates)', () => {
-    expect(meshConfig(onpremValues()).configSources).toEqual([{ address: 'istio-galley.istio-system.svc:15019', tlsSettings: { mode: 'ISTIO_MUTUAL' } }]);
+  test('configSources: on both platforms pilot reads galley through its own Envoy on localhost:15019 (Istio 1.4 with control-plane security)', () => {
+    for (const v of [gkeValues(), onpremValues()]) expect(meshConfig(v).configSources).toEqual([{ address: 'localhost:15019' }]);
   });
 
   test('on-prem: no SDS; stdout access log; REGISTRY_ONLY', () => {

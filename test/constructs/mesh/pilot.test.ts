@@ -50,7 +50,7 @@ describe('Pilot', () => {
     const d = find(render((c) => new Pilot(c, 'pilot', { values: onpremValues() })), 'Deployment');
     const proxy = container(d, 'istio-proxy');
     expect(proxy.env.map((e: any) => e.name)).not.toContain('GCP_METADATA');
-    expect(d.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['config-volume', 'istio-envoy', 'istio-certs']);
+    expect(d.spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['config-volume', 'pilot-envoy-config', 'istio-envoy', 'istio-certs']);
   });
 
   test('RBAC: Istio 1.4 pilot rules without certificate issuing; secrets read-only in istio-system', () => {
@@ -105,7 +105,7 @@ describe('Pilot', () => {
     expect(discovery.resources).toEqual({ requests: { cpu: '500m', memory: '2048Mi' }, limits: { cpu: '2000m', memory: '4096Mi' } });
     // pilot-agent writes Envoy's bootstrap to an emptyDir, not the image's /etc/istio/proxy (its template)
     const proxy = container(d, 'istio-proxy');
-    expect(proxy.args).toEqual(expect.arrayContaining(['--templateFile', '/etc/istio/proxy/envoy_pilot.yaml.tmpl', '--configPath', '/var/lib/istio/proxy']));
+    expect(proxy.args).toEqual(expect.arrayContaining(['--templateFile', '/var/lib/envoy/envoy.yaml.tmpl', '--configPath', '/var/lib/istio/proxy']));
     expect(d.spec.template.spec.volumes).toContainEqual({ name: 'istio-envoy', emptyDir: { medium: 'Memory' } });
   });
 });
