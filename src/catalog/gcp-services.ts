@@ -20,6 +20,12 @@ export const GCP_SERVICES: readonly GcpService[] = [
   { shortName: 'anthos', service: 'anthos.googleapis.com', purpose: 'Anthos' },
 ];
 
+/**
+ * What the Istio on GKE add-on needs: the APIs of a GKE cluster with Stackdriver
+ * Kubernetes logging and monitoring; no mesh or Anthos APIs (those are ASM's).
+ */
+export const ISTIO_ON_GKE_SERVICES: readonly GcpService[] = GCP_SERVICES.filter((s) => ['stackdriver', 'compute', 'gke'].includes(s.shortName));
+
 /** Where GKE workloads reach the cluster's API and Mesh CA. */
 export const GKE_API = {
   clusterUrlBase: 'https://container.googleapis.com/v1',

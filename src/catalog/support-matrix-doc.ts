@@ -1,3 +1,4 @@
+import { ISTIO_ADDON_SUPPORT } from './istio-on-gke';
 import { MATRIX_PROFILES, SUPPORT_AREAS, SUPPORT_MATRIX, SupportArea } from './support-matrix';
 
 /**
@@ -33,13 +34,17 @@ export function renderSupportMatrixMarkdown(): string {
     '- **default**: ASM turns it on at install.',
     '- **optional**: supported when you choose it.',
     '- **unsupported**: not supported by ASM 1.4 on that profile.',
+    '',
+    'The **istio-on-gke** column is the Istio on GKE add-on (not ASM; SPEC section 13), for comparison:',
+    'filled in where its facts are known, `?` where they are not. Its config refusals come from its',
+    'own facts, not from this table.',
   ];
   for (const area of SUPPORT_AREAS) {
     out.push('', `## ${AREA_TITLES[area]}`, '');
-    out.push(`| Feature | ID | ${MATRIX_PROFILES.join(' | ')} | Reason / note |`);
-    out.push(`|---|---|${MATRIX_PROFILES.map(() => '---').join('|')}|---|`);
+    out.push(`| Feature | ID | ${MATRIX_PROFILES.join(' | ')} | istio-on-gke | Reason / note |`);
+    out.push(`|---|---|${MATRIX_PROFILES.map(() => '---').join('|')}|---|---|`);
     for (const f of SUPPORT_MATRIX.filter((x) => x.area === area)) {
-      out.push(`| ${cell(f.title)} | \`${f.id}\` | ${MATRIX_PROFILES.map((p) => f.status[p]).join(' | ')} | ${cell(f.reason)} |`);
+      out.push(`| ${cell(f.title)} | \`${f.id}\` | ${MATRIX_PROFILES.map((p) => f.status[p]).join(' | ')} | ${ISTIO_ADDON_SUPPORT[f.id] ?? '?'} | ${cell(f.reason)} |`);
     }
   }
   return out.join('\n') + '\n';

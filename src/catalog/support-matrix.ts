@@ -1,4 +1,4 @@
-import { PROFILES, Profile } from './profiles';
+import { ASM_PROFILES, AsmProfile as Profile } from './profiles';
 
 /**
  * The ASM 1.4 support matrix (SPEC section 7, seed slides 25-38) as data.
@@ -148,7 +148,7 @@ export const SUPPORT_MATRIX: readonly MatrixFeature[] = [
 export const SUPPORT_AREAS: readonly SupportArea[] = ['traffic', 'security', 'observability'];
 
 /** Profiles in the order the matrix shows them. */
-export const MATRIX_PROFILES: readonly Profile[] = PROFILES;
+export const MATRIX_PROFILES: readonly Profile[] = ASM_PROFILES;
 
 const BY_ID: ReadonlyMap<string, MatrixFeature> = new Map(SUPPORT_MATRIX.map((f) => [f.id, f]));
 

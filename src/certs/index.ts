@@ -31,7 +31,7 @@ export {
   servingDnsNames,
   SERVING_COMPONENTS,
 } from './webhook';
-export type { GenerateInjectorCertsOptions, GenerateServingCertOptions, ResolvedInjectorCerts, ResolvedServingCert, ServingComponent } from './webhook';
+export type { GenerateInjectorCertsOptions, GenerateServingCertOptions, ResolvedInjectorCerts, ResolvedServingCert, ServingComponent, MeshServingComponent } from './webhook';
 export {
   secretFiles,
   injectorSecretFiles,
@@ -48,5 +48,6 @@ export {
   CACERTS_MANIFEST,
   INJECTOR_CERTS_MANIFEST,
   SECRETS_RENDERED_APART,
+  secretsRenderedApartFor,
 } from './secret-files';
 export type { ClusterSecrets, SecretRenderedApart } from './secret-files';

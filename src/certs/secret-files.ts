@@ -1,4 +1,6 @@
 import { PACKAGE_DIRS } from '../render/layout';
+import type { Profile } from '../catalog/profiles';
+import { TD_INJECTOR } from '../catalog/traffic-director';
 import { App, Chart } from 'cdk8s';
 import { ISTIO_NAMESPACE } from '../catalog/components';
 import type { MeshValues } from '../constructs/mesh/values';
@@ -23,6 +25,12 @@ export const CACERTS_MANIFEST = `${SECRETS_DIR}/cacerts.yaml`;
 
 /** The injector's certificate Secret manifest (GKE), relative to the cluster's output directory. */
 export const INJECTOR_CERTS_MANIFEST = `${SECRETS_DIR}/sidecar-injector-certs.yaml`;
+
+/** Directory below {@link SECRETS_DIR} that keeps Traffic Director's sidecar injector certificate files. */
+export const TD_INJECTOR_CERTS_DIR = 'td-sidecar-injector';
+
+/** Traffic Director's injector certificate Secret manifest, relative to the cluster's output directory. */
+export const TD_INJECTOR_CERTS_MANIFEST = `${SECRETS_DIR}/td-sidecar-injector-certs.yaml`;
 
 /** Galley's certificate Secret manifest (GKE), relative to the cluster's output directory. */
 export const GALLEY_CERTS_MANIFEST = `${SECRETS_DIR}/galley-certs.yaml`;
@@ -82,7 +90,30 @@ const SERVING_CERT_FILES: Readonly<Record<ServingComponent, { readonly dir: stri
       'components; never commit it. Galley patches root-cert.pem into its webhook caBundle.',
     ],
   },
+  tdSidecarInjector: {
+    dir: TD_INJECTOR_CERTS_DIR,
+    manifest: TD_INJECTOR_CERTS_MANIFEST,
+    id: 'td-sidecar-injector-certs',
+    header: [
+      "Traffic Director's sidecar injector webhook serving certificate. Holds its private key:",
+      'apply it with `kubectl apply -f` once istio-control exists, before the injector;',
+      'never commit it. The injector patches ca-cert.pem into its webhook caBundle.',
+    ],
+  },
 };
+
+/**
+ * The Secrets a cluster's package keeps in `secrets/`, by profile: ASM's by platform
+ * ({@link SECRETS_RENDERED_APART}), Traffic Director's injector certificate, and none
+ * for the Istio on GKE add-on (Google runs its webhooks).
+ */
+export function secretsRenderedApartFor(profile: Profile, platform: MeshValues['platform']): readonly SecretRenderedApart[] {
+  if (profile === 'istio-on-gke') return [];
+  if (profile === 'traffic-director') {
+    return [{ set: 'tdSidecarInjector', name: TD_INJECTOR.certSecret, namespace: TD_INJECTOR.namespace, manifest: TD_INJECTOR_CERTS_MANIFEST }];
+  }
+  return SECRETS_RENDERED_APART[platform];
+}
 
 /** Directory below {@link SECRETS_DIR} that keeps a component's serving certificate files. */
 export function servingCertsDir(component: ServingComponent): string {
@@ -97,6 +128,8 @@ export interface ClusterSecrets {
   readonly sidecarInjector?: InjectorCerts;
   /** Galley's webhook serving certificate (GKE). */
   readonly galley?: ServingCerts;
+  /** Traffic Director's sidecar injector serving certificate. */
+  readonly tdSidecarInjector?: ServingCerts;
 }
 
 /**

@@ -27,7 +27,8 @@
  * Validation still accepts the CA-issued form (root-cert.pem a self-signed CA that
  * issued cert-chain.pem), which earlier asmpkg versions and other tools write.
  */
-import { COMPONENTS, ISTIO_NAMESPACE, serviceHost } from '../catalog/components';
+import { COMPONENTS, ISTIO_NAMESPACE } from '../catalog/components';
+import { TD_INJECTOR } from '../catalog/traffic-director';
 import type { ComponentId } from '../catalog/components';
 import { InputError, Problem } from '../config/problems';
 import {
@@ -63,12 +64,29 @@ export const DEFAULT_INJECTOR_CERT_VALIDITY_DAYS = 1825;
 /** Lifetime of any component's serving certificate (see {@link DEFAULT_INJECTOR_CERT_VALIDITY_DAYS}). */
 export const DEFAULT_SERVING_CERT_VALIDITY_DAYS = DEFAULT_INJECTOR_CERT_VALIDITY_DAYS;
 
-/** Mesh components that serve a webhook with an `istio.<service account>` certificate asmpkg makes on GKE. */
-export const SERVING_COMPONENTS = ['sidecarInjector', 'galley'] as const satisfies readonly ComponentId[];
+/**
+ * Components that serve a webhook with a certificate asmpkg makes: ASM's sidecar
+ * injector and galley on GKE (`istio.<service account>` Secrets), and Traffic
+ * Director's sidecar injector (td-sidecar-injector, in istio-control).
+ */
+export const SERVING_COMPONENTS = ['sidecarInjector', 'galley', 'tdSidecarInjector'] as const;
 export type ServingComponent = (typeof SERVING_COMPONENTS)[number];
+/** The serving components of ASM's mesh (catalog components in istio-system). */
+export type MeshServingComponent = Exclude<ServingComponent, 'tdSidecarInjector'> & ComponentId;
 
 /** How a component is named in messages. */
-const SERVING_LABELS: Readonly<Record<ServingComponent, string>> = { sidecarInjector: 'the sidecar injector', galley: 'galley' };
+const SERVING_LABELS: Readonly<Record<ServingComponent, string>> = {
+  sidecarInjector: 'the sidecar injector',
+  galley: 'galley',
+  tdSidecarInjector: 'the Traffic Director sidecar injector',
+};
+
+/** The Service (name, namespace) the API server calls each component's webhook on. */
+const SERVING_SERVICES: Readonly<Record<ServingComponent, { readonly name: string; readonly namespace: string }>> = {
+  sidecarInjector: { name: COMPONENTS.sidecarInjector.service!.name, namespace: ISTIO_NAMESPACE },
+  galley: { name: COMPONENTS.galley.service!.name, namespace: ISTIO_NAMESPACE },
+  tdSidecarInjector: { name: TD_INJECTOR.name, namespace: TD_INJECTOR.namespace },
+};
 
 
 /** Options for {@link generateServingCert}. */
@@ -99,8 +117,9 @@ export type ValidateInjectorCertsOptions = ValidateServingCertOptions;
  * first: the serving certificate's subjectAltNames. Cluster domain `cluster.local`.
  */
 export function servingDnsNames(component: ServingComponent): string[] {
-  const host = serviceHost(component, ISTIO_NAMESPACE);
-  return [`${host}.svc`, `${host}.svc.cluster.local`, host, COMPONENTS[component].service!.name];
+  const { name, namespace } = SERVING_SERVICES[component];
+  const host = `${name}.${namespace}`;
+  return [`${host}.svc`, `${host}.svc.cluster.local`, host, name];
 }
 
 /** DNS names of the injector's Service: {@link servingDnsNames} of the injector. */
@@ -110,7 +129,8 @@ export function injectorDnsNames(): string[] {
 
 /** The name the API server verifies when it calls the webhook (`<service>.<namespace>.svc`). */
 function requiredDnsName(component: ServingComponent): string {
-  return `${serviceHost(component, ISTIO_NAMESPACE)}.svc`;
+  const { name, namespace } = SERVING_SERVICES[component];
+  return `${name}.${namespace}.svc`;
 }
 
 /** Every problem with generation options; empty when they can be used. */
@@ -316,7 +336,11 @@ const pemSet = (component: ServingComponent): PemSet<InjectorCertFileName> => ({
   names: INJECTOR_CERT_FILE_NAMES,
   validate: (files, options) => validateServingCert(component, files, options),
 });
-const SERVING_CERT_SETS: Readonly<Record<ServingComponent, PemSet<InjectorCertFileName>>> = { sidecarInjector: pemSet('sidecarInjector'), galley: pemSet('galley') };
+const SERVING_CERT_SETS: Readonly<Record<ServingComponent, PemSet<InjectorCertFileName>>> = {
+  sidecarInjector: pemSet('sidecarInjector'),
+  galley: pemSet('galley'),
+  tdSidecarInjector: pemSet('tdSidecarInjector'),
+};
 
 /** A component's set as {@link loadOrCreate} handles it. */
 export function servingCertSet(component: ServingComponent): PemSet<InjectorCertFileName> {

@@ -22,7 +22,7 @@ import {
   SERVING_CERT_FILE_NAMES,
   SERVING_KEY_FILE,
 } from '../certs';
-import type { ServingComponent } from '../certs';
+import type { MeshServingComponent, ServingComponent } from '../certs';
 
 /** A refused request: one line per problem; main prints them and exits 2. */
 export class CommandError extends CliError {
@@ -155,13 +155,13 @@ const servingKind = (component: ServingComponent): CertKind => ({
   keyFile: SERVING_KEY_FILE,
   generate: (o) => generateServingCert(component, { cluster: o.cluster, organization: o.organization }),
 });
-const SERVING_KINDS: Readonly<Record<ServingComponent, CertKind>> = { sidecarInjector: servingKind('sidecarInjector'), galley: servingKind('galley') };
+const SERVING_KINDS: Readonly<Record<MeshServingComponent, CertKind>> = { sidecarInjector: servingKind('sidecarInjector'), galley: servingKind('galley') };
 
 /** The flag that asks for each component's certificate. */
-const SERVING_FLAGS: Readonly<Record<ServingComponent, string>> = { sidecarInjector: '--sidecar-injector', galley: '--galley' };
+const SERVING_FLAGS: Readonly<Record<MeshServingComponent, string>> = { sidecarInjector: '--sidecar-injector', galley: '--galley' };
 
 /** The component whose webhook certificate is asked for, if any (parseOptions refuses both). */
-function servingComponent(options: CertsOptions): ServingComponent | undefined {
+function servingComponent(options: CertsOptions): MeshServingComponent | undefined {
   return options.sidecarInjector ? 'sidecarInjector' : options.galley ? 'galley' : undefined;
 }
 

@@ -8,7 +8,7 @@ import {
   loadOrCreateServingCert,
   readCaDir,
   SECRETS_DIR,
-  SECRETS_RENDERED_APART,
+  secretsRenderedApartFor,
   SERVING_COMPONENTS,
   servingCertsDir,
   validateCaFiles,
@@ -80,7 +80,7 @@ export async function renderClusterJob({ spec, index, recorded = {} }: ClusterJo
  * serving certificates of the sidecar injector and galley.
  */
 async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext, recorded: RecordedSecrets, result: ClusterResult): Promise<ClusterSecrets> {
-  const sets: readonly string[] = SECRETS_RENDERED_APART[meshValuesFor(spec).platform].map((s) => s.set);
+  const sets: readonly string[] = secretsRenderedApartFor(spec.profile, meshValuesFor(spec).platform).map((s) => s.set);
   const serving = SERVING_COMPONENTS.filter((c) => sets.includes(c));
   const shared = sharedServingCert(spec, serving);
   const [ca, ...resolved] = await Promise.all([
@@ -112,6 +112,7 @@ function recordedIn(recorded: RecordedSecrets, subdir: string): Record<string, s
 const SERVING_KEY_NAMES: Readonly<Record<ServingComponent, string>> = {
   sidecarInjector: 'sidecar injector certificate',
   galley: 'galley certificate',
+  tdSidecarInjector: 'Traffic Director sidecar injector certificate',
 };
 
 /**

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { MATRIX_PROFILES } from '../catalog/support-matrix';
-import type { Profile } from '../config/schema';
+import type { AsmProfile as Profile } from '../catalog/profiles';
 import { runLint } from '../lint/run';
 import type { Severity } from '../lint/model';
 import { CliError, CliIO } from './io';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clusterFields, PROFILES } from './schema';
 import { meshOptionFields } from './mesh-options';
+import { offeringFields } from './offerings';
 import { hasPath, isMapping, mergeDefaults } from './defaults';
 import { InputError, Problem } from './problems';
 import { clusterRuleProblems, tolerantRuleProblems, unsafeStringProblems } from './rules';
@@ -8,7 +9,7 @@ import { supportProblems } from './support-rules';
 import { didYouMean } from './suggest';
 import { parseYamlInput } from './yaml-input';
 
-export const clusterSchema = z.strictObject({ ...clusterFields, ...meshOptionFields });
+export const clusterSchema = z.strictObject({ ...clusterFields, ...meshOptionFields, ...offeringFields });
 /** Every field optional at every depth: `defaults:` may give part of a block (`nodePool.machineType`). */
 function deepPartial(schema: z.ZodType): z.ZodType {
   const inner = unwrap(schema);

@@ -2,6 +2,7 @@ import type { Release } from '../catalog/release';
 import type { Profile } from './schema';
 import type { TelemetryValues } from '../constructs/mesh/values';
 import type { NormalizedNamespacePolicy } from './mesh-options';
+import type { OfferingFields } from './offerings';
 
 /** A namespace-level authentication policy, with proto spellings folded into YAML names. */
 export type NamespacePolicySpec = NormalizedNamespacePolicy;
@@ -10,7 +11,7 @@ export type NamespacePolicySpec = NormalizedNamespacePolicy;
  * One cluster after validation, defaults and derivation: everything a profile needs,
  * with no optional field left for constructs to default again.
  */
-export interface ClusterSpec {
+export interface ClusterSpec extends OfferingFields {
   readonly name: string;
   readonly profile: Profile;
   readonly release: Release;

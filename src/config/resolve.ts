@@ -7,6 +7,8 @@ import type { ClusterSpec } from './model';
 import { platformVersions } from './rules';
 import { meshMtlsDefault, telemetryDefaults } from './support-rules';
 import { normalizeNamespacePolicy } from './mesh-options';
+import { isAsmProfile } from '../catalog/profiles';
+import { resolveOfferingFields } from './offerings';
 
 /** What a generated CA uses when the config does not say: the certs module's defaults. */
 const CA_DEFAULTS = {
@@ -29,7 +31,10 @@ export function resolveCluster(c: ClusterInput): ClusterSpec {
   const release = RELEASES.get(c.release ?? DEFAULT_RELEASE)!;
   const version = parsePlatformVersion(c.version)!;
   const platform = platformVersions(c.profile).table.find((t) => t.minor === minorOf(version))!;
-  const telemetry = { ...telemetryDefaults(c.profile), ...c.telemetry };
+  // The other meshes take no mesh or telemetry options (config/offerings.ts refuses them);
+  // their spec carries gke's defaults, which nothing of theirs reads.
+  const asmProfile = isAsmProfile(c.profile) ? c.profile : 'gke';
+  const telemetry = { ...telemetryDefaults(asmProfile), ...c.telemetry };
   const trustDomain = c.project && c.profile !== 'onprem' ? workloadPool(c.project.id) : (c.trustDomain ?? release.defaultTrustDomain);
   return {
     name: c.name,
@@ -56,11 +61,12 @@ export function resolveCluster(c: ClusterInput): ClusterSpec {
     ingress: { loadBalancerIP: c.ingress?.loadBalancerIP, nodePorts: c.ingress?.nodePorts ?? {} },
     certificates: { ...CA_DEFAULTS, ...c.certificates },
     mesh: {
-      mtls: (c.mesh?.mtls ?? meshMtlsDefault(c.profile)) as 'PERMISSIVE' | 'STRICT',
+      mtls: (c.mesh?.mtls ?? meshMtlsDefault(asmProfile)) as 'PERMISSIVE' | 'STRICT',
       outboundTrafficPolicy: (c.mesh?.outboundTrafficPolicy as 'ALLOW_ANY' | 'REGISTRY_ONLY' | undefined) ?? 'ALLOW_ANY',
       egressGateway: c.mesh?.egressGateway ?? false,
       namespacePolicies: (c.mesh?.namespacePolicies ?? []).map(normalizeNamespacePolicy),
     },
     telemetry: telemetry as ClusterSpec['telemetry'],
+    ...resolveOfferingFields(c),
   };
 }

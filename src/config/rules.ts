@@ -6,6 +6,8 @@ import { GKE_VERSIONS, MIN_NODES, MIN_VCPUS, ONPREM_VERSIONS, PlatformMinor } fr
 import { comparePlatformVersions, minorOf, parsePlatformVersion } from '../util/version';
 import type { Problem } from './problems';
 import type { ClusterInput } from './load';
+import { isAsmProfile } from '../catalog/profiles';
+import { offeringProblems } from './offerings';
 
 type Path = readonly (string | number)[];
 
@@ -167,14 +169,20 @@ function profileFieldProblems(c: ClusterInput, at: Path): Problem[] {
   return problems;
 }
 
-const CLUSTER_RULES: readonly ((c: ClusterInput, at: Path) => Problem[])[] = [
-  releaseProblems,
-  versionProblems,
-  nodePoolProblems,
-  profileFieldProblems,
-  ingressProblems,
-  certificateProblems,
-  namespacePolicyProblems,
+type Rule = (c: ClusterInput, at: Path) => Problem[];
+
+/** ASM's own rules; the other meshes' profiles have theirs in offerings.ts. */
+const asmOnly = (rule: Rule): Rule => (c, at) => (isAsmProfile(c.profile) ? rule(c, at) : []);
+
+const CLUSTER_RULES: readonly Rule[] = [
+  asmOnly(releaseProblems),
+  asmOnly(versionProblems),
+  asmOnly(nodePoolProblems),
+  asmOnly(profileFieldProblems),
+  asmOnly(ingressProblems),
+  asmOnly(certificateProblems),
+  asmOnly(namespacePolicyProblems),
+  (c, at) => offeringProblems(c, at),
 ];
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

@@ -92,7 +92,7 @@ export const ingressSchema = z.strictObject({
 /** Fields a cluster entry may carry; `defaults:` takes the same fields, all optional. */
 export const clusterFields = {
   name: rule(CLUSTER_NAME, 'must be a cluster name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters').describe('Cluster name; the package renders to OUT/<name>/. Unique in the config.'),
-  profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(', ')}` }).describe('gke (kpt/anthoscli flow), gke-istioctl (existing GKE cluster), onprem (GKE on-prem with Citadel)'),
+  profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(', ')}` }).describe('gke (kpt/anthoscli flow), gke-istioctl (existing GKE cluster), onprem (GKE on-prem with Citadel); istio-on-gke (the Istio on GKE add-on), traffic-director (Traffic Director with Envoy sidecars)'),
   /** ASM release; only 1.4.6-asm.0 today. */
   release: z.string({ error: 'must be a release version string' }).describe('ASM release; default 1.4.6-asm.0').optional(),
   project: projectSchema.describe('GCP project: id and number (required on GKE)').optional(),

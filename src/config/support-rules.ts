@@ -8,7 +8,8 @@ import {
   MATRIX_PROFILES,
 } from '../catalog/support-matrix';
 import type { Problem } from './problems';
-import type { Profile } from './schema';
+import type { Profile as AnyProfile } from './schema';
+import { isAsmProfile, type AsmProfile as Profile } from '../catalog/profiles';
 
 /**
  * Config refusals that come from the ASM support matrix. Which values are refused, on
@@ -32,7 +33,7 @@ export interface NamespacePolicyCheck {
 
 /** The part of a cluster entry the support rules read. */
 export interface SupportCheckInput {
-  readonly profile: Profile;
+  readonly profile: AnyProfile;
   readonly mesh?: {
     readonly mtls?: string;
     readonly namespacePolicies?: readonly NamespacePolicyCheck[];
@@ -56,7 +57,10 @@ const OPTION_FIELDS: readonly OptionField[] = [
 ];
 
 /** Every support-matrix problem of one cluster entry; `at` is the entry's path. */
-export function supportProblems(cluster: SupportCheckInput, at: Path): Problem[] {
+export function supportProblems(input: SupportCheckInput, at: Path): Problem[] {
+  // The other meshes' options are checked against their own facts (config/offerings.ts).
+  if (!isAsmProfile(input.profile)) return [];
+  const cluster = input as SupportCheckInput & { readonly profile: Profile };
   return [
     ...OPTION_FIELDS.flatMap((field) => optionProblem(cluster.profile, field, valueAt(cluster, field.split('.')), [...at, ...field.split('.')])),
     ...namespacePolicyProblems(cluster, [...at, 'mesh', 'namespacePolicies']),
@@ -81,7 +85,7 @@ function optionProblem(profile: Profile, field: OptionField, value: unknown, pat
   return [{ path, message: `${what} is ${notSupported(f.id, profile)}` }];
 }
 
-function namespacePolicyProblems(cluster: SupportCheckInput, at: Path): Problem[] {
+function namespacePolicyProblems(cluster: SupportCheckInput & { readonly profile: Profile }, at: Path): Problem[] {
   const policies = cluster.mesh?.namespacePolicies ?? [];
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
@@ -122,7 +126,7 @@ function spellingConflicts(p: NamespacePolicyCheck, at: Path): Problem[] {
   );
 }
 
-function ipv6Problems(cluster: SupportCheckInput, at: Path): Problem[] {
+function ipv6Problems(cluster: SupportCheckInput & { readonly profile: Profile }, at: Path): Problem[] {
   const ip = cluster.ingress?.loadBalancerIP;
   // Anything with a colon is meant as IPv6; other malformed addresses are `rules.ts`'s.
   if (ip === undefined || !ip.includes(':')) return [];

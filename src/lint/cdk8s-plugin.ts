@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { MATRIX_PROFILES } from '../catalog/support-matrix';
-import type { Profile } from '../config/schema';
+import type { AsmProfile as Profile } from '../catalog/profiles';
 import { fails, lintText } from './engine';
 import type { LintFinding, Severity } from './model';
 

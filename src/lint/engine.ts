@@ -1,5 +1,5 @@
 import { feature } from '../catalog/support-matrix';
-import type { Profile } from '../config/schema';
+import type { AsmProfile as Profile } from '../catalog/profiles';
 import { LocatedResource, objectsOf, parseManifests, Position } from './documents';
 import type { LintFinding, LintInputError, LintOptions, LintResource, LintRule, Severity } from './model';
 import { LINT_RULES } from './rules';

@@ -1,4 +1,4 @@
-import type { Profile } from '../config/schema';
+import type { AsmProfile as Profile } from '../catalog/profiles';
 import type { LintFinding, LintInputError } from './model';
 
 /** Output of `asmpkg lint`: two lines per finding (text) or one JSON document. */

@@ -1,4 +1,4 @@
-import type { Profile } from '../config/schema';
+import type { AsmProfile as Profile } from '../catalog/profiles';
 
 /**
  * `error`: the resource uses something ASM 1.4 does not support. `warning`: it may

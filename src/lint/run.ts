@@ -1,4 +1,4 @@
-import type { Profile } from '../config/schema';
+import type { AsmProfile as Profile } from '../catalog/profiles';
 import { fails, lintText, sortFindings } from './engine';
 import { findingLine, inputErrorLine, lintJson, summaryLine } from './format';
 import { readInputs } from './inputs';

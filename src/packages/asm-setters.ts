@@ -47,7 +47,7 @@ export const ASM_SETTERS: readonly AsmSetter[] = [
     field: 'releaseChannel',
     description: 'GKE release channel: RAPID, REGULAR or STABLE',
   },
-  { name: 'nodeCount', value: String(P.nodeCount), marker: 'NODECOUNT', type: 'integer', byValue: false, field: 'nodeCount', description: 'nodes to start with, and the autoscaling minimum (ASM needs at least 4)' },
+  { name: 'nodeCount', value: String(P.nodeCount), marker: 'NODECOUNT', type: 'integer', byValue: false, field: 'nodeCount', description: 'nodes to start with, and the autoscaling minimum (ASM profiles need at least 4)' },
   { name: 'maxNodes', value: String(P.maxNodeCount), marker: 'MAXNODES', type: 'integer', byValue: false, field: 'maxNodeCount', description: 'autoscaling maximum of the node pool' },
   { name: 'anthos.servicemesh.hub', value: P.hub, marker: 'HUB', byValue: true, isSet: true, field: 'hub', description: 'registry of the ASM images' },
   { name: 'anthos.servicemesh.tag', value: P.tag, marker: 'TAG', byValue: true, isSet: true, field: 'tag', description: 'tag of the ASM images' },

@@ -1,4 +1,5 @@
 import type { Profile } from '../config/schema';
+import { isAsmProfile } from '../catalog/profiles';
 import { installGuide } from '../profiles/install-guide';
 import { renderCluster } from '../render/render-cluster';
 import { annotatePackage, PackageFormat, SetterSpec, UnsupportedField, V1_SETTERS_FILE } from '../setters/annotate';
@@ -7,7 +8,7 @@ import { ASM_SETTERS, FIELD_RULES, KNOWN_SUBSTITUTIONS } from './asm-setters';
 import { packageSpec } from './spec';
 
 /** Profiles with a committed package, in `packages/<profile>/`. */
-export const PACKAGE_PROFILES: readonly Profile[] = ['gke', 'gke-istioctl', 'onprem'];
+export const PACKAGE_PROFILES: readonly Profile[] = ['gke', 'gke-istioctl', 'onprem', 'istio-on-gke'];
 
 export interface GeneratedPackage {
   readonly profile: Profile;
@@ -25,6 +26,10 @@ function description(profile: Profile, version: string): string {
       return `Anthos Service Mesh ${version} on a new GKE cluster: Config Connector resources for the APIs, cluster and node pool, the IstioControlPlane for anthoscli, and the rendered in-cluster install`;
     case 'gke-istioctl':
       return `Anthos Service Mesh ${version} on an existing GKE cluster, installed with istioctl or applied as rendered manifests`;
+    case 'istio-on-gke':
+      return 'The Istio on GKE add-on: Config Connector resources for the APIs and a GKE cluster with the add-on on, and the injection labels of your namespaces';
+    case 'traffic-director':
+      return 'Traffic Director on GKE: Config Connector resources for the APIs, a VPC-native cluster and the load-balancing resources, and in-cluster the Envoy sidecar injector and the Services with standalone NEGs';
     default:
       return `Anthos Service Mesh ${version} on GKE on-prem with Citadel, installed with istioctl or applied as rendered manifests; the cacerts Secret is created apart`;
   }
@@ -106,7 +111,23 @@ function preamble(profile: Profile, format: PackageFormat, setters: readonly Set
       '```',
     );
   }
-  if (profile !== 'onprem') {
+  if (profile === 'traffic-director') {
+    lines.push(
+      '',
+      '## The sidecar injector\'s webhook certificate',
+      '',
+      'The package holds no key material. `asmpkg synth` of a config with this cluster makes the',
+      'injector\'s serving certificate (SAN `istio-sidecar-injector.istio-control.svc`) and writes it as',
+      '`secrets/td-sidecar-injector-certs.yaml`, kept apart and reused; apply it where the steps below say.',
+      '',
+      '## The example service',
+      '',
+      'A package cannot know your services: it routes one example Service (`helloworld` in `default`,',
+      'port 80 to 8080, host `helloworld.example.com`). Render your own list with `asmpkg synth`',
+      '(`trafficDirector.services` in the config), or edit the Service and the load-balancing resources alike.',
+    );
+  }
+  if (isAsmProfile(profile) && profile !== 'onprem') {
     lines.push(
       '',
       '## The sidecar injector\'s webhook certificate',

@@ -4,6 +4,7 @@ import type { ClusterSpec } from '../config/model';
 import { resolveCluster } from '../config/resolve';
 import { platformVersions } from '../config/rules';
 import type { Profile } from '../config/schema';
+import { isAsmProfile } from '../catalog/profiles';
 
 /** The cluster values a kpt package leaves to its setters. */
 export interface PackageValues {
@@ -49,6 +50,13 @@ export const PLACEHOLDERS: PackageValues = {
   loadBalancerIP: 'LOAD_BALANCER_IP',
 };
 
+/**
+ * The example service a `traffic-director` package routes to (a package cannot know
+ * yours): edit `in-cluster/` and `config-connector/` after `kpt pkg get`, or render
+ * your own services with `asmpkg synth`.
+ */
+export const PACKAGE_TD_SERVICES = [{ name: 'helloworld', namespace: 'default', port: 80, targetPort: 8080, hosts: ['helloworld.example.com'] }] as const;
+
 /** The newest platform version the profile supports (packages do not let it vary). */
 function platformVersion(profile: Profile): string {
   const table = platformVersions(profile).table;
@@ -64,6 +72,7 @@ function platformVersion(profile: Profile): string {
 export function packageSpec(profile: Profile, values: Partial<PackageValues> = {}): ClusterSpec {
   const v: PackageValues = { ...PLACEHOLDERS, ...values };
   const onGke = profile !== 'onprem';
+  const declaresCluster = profile === 'gke' || !isAsmProfile(profile);
   const input = {
     name: v.cluster,
     profile,
@@ -75,8 +84,9 @@ export function packageSpec(profile: Profile, values: Partial<PackageValues> = {
       nodeCount: v.nodeCount,
       maxNodeCount: v.maxNodeCount,
     },
-    ...(profile === 'gke' ? { network: v.network, subnetwork: v.subnetwork, releaseChannel: v.releaseChannel } : {}),
-    ...(profile !== 'gke' ? { adminUser: v.adminUser } : {}),
+    ...(declaresCluster ? { network: v.network, subnetwork: v.subnetwork, releaseChannel: v.releaseChannel } : {}),
+    ...(isAsmProfile(profile) && profile !== 'gke' ? { adminUser: v.adminUser } : {}),
+    ...(profile === 'traffic-director' ? { trafficDirector: { services: [...PACKAGE_TD_SERVICES] } } : {}),
     ...(profile === 'onprem' ? { ingress: { loadBalancerIP: v.loadBalancerIP } } : {}),
   } as unknown as ClusterInput;
   return { ...resolveCluster(input), hub: v.hub, tag: v.tag };

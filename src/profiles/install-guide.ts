@@ -3,12 +3,16 @@ import { CACERTS_MANIFEST, GALLEY_CERTS_MANIFEST, INJECTOR_CERTS_MANIFEST } from
 import type { ClusterSpec } from '../config/model';
 import { PACKAGE_DIRS as D, PACKAGE_FILES } from '../render/layout';
 import { isZone } from '../util/location';
+import { istioOnGkeGuide } from './offering-guides';
+import { trafficDirectorGuide } from './traffic-director-guide';
 
 /**
  * INSTALL.md of a package: the profile's install steps (seed slide 14) as commands with
  * the cluster's values filled in, and a diagram of what runs where.
  */
 export function installGuide(spec: ClusterSpec): string {
+  if (spec.profile === 'istio-on-gke') return istioOnGkeGuide(spec);
+  if (spec.profile === 'traffic-director') return trafficDirectorGuide(spec);
   const lines = [
     `# Install ASM ${spec.release.version} on \`${spec.name}\` (profile \`${spec.profile}\`)`,
     '',

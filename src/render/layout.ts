@@ -9,6 +9,8 @@ export const PACKAGE_DIRS = {
   crds: 'crds',
   inCluster: 'in-cluster',
   secrets: 'secrets',
+  /** Labels of application namespaces asmpkg does not own (istio-on-gke, traffic-director). */
+  namespaces: 'namespaces',
 } as const;
 
 /** Files the profiles write outside the in-cluster tree. */
@@ -17,11 +19,15 @@ export const PACKAGE_FILES = {
   cluster: `${PACKAGE_DIRS.configConnector}/cluster.yaml`,
   controlPlane: `${PACKAGE_DIRS.controlPlane}/istio-control-plane.yaml`,
   clusterAdminBinding: `${PACKAGE_DIRS.bootstrap}/cluster-admin-binding.yaml`,
+  injectionLabels: `${PACKAGE_DIRS.namespaces}/injection-labels.yaml`,
 } as const;
 
 export const FILE_HEADERS = {
   projectServices: 'Google Cloud APIs ASM needs. Apply where Config Connector runs (anthoscli applies it for you).',
   cluster: 'The GKE cluster and node pool, as Config Connector resources. Apply where Config Connector runs.',
+  offeringServices: 'Google Cloud APIs the cluster needs. Apply where Config Connector runs (anthoscli applies it for you).',
   controlPlane: 'Input for anthoscli / istioctl, not for kubectl: marked config.kubernetes.io/local-config.',
   bootstrap: 'Apply first, as a cluster admin: grants the installing user cluster-admin.',
+  injectionLabels:
+    'Labels application namespaces istio-injection=enabled. asmpkg does not own them: kubectl apply creates a missing one or adds the label; never kubectl delete -f this file (it would delete the namespaces), remove the label with kubectl label namespace NAME istio-injection- instead.',
 } as const;

@@ -12,6 +12,7 @@ import {
   statusFor,
 } from '../../src/catalog/support-matrix';
 import { REGENERATE_COMMAND, SUPPORT_MATRIX_DOC_PATH, renderSupportMatrixMarkdown } from '../../src/catalog/support-matrix-doc';
+import { ISTIO_ADDON_SUPPORT } from '../../src/catalog/istio-on-gke';
 
 describe('support matrix data', () => {
   test('ids are unique, kebab-case and prefixed with their area', () => {
@@ -116,20 +117,26 @@ describe('docs/support-matrix.md', () => {
     expect(rendered).toContain('## Traffic management');
     expect(rendered).toContain('## Security');
     expect(rendered).toContain('## Observability');
-    expect(rendered).toContain('| Feature | ID | gke | gke-istioctl | onprem | Reason / note |');
+    expect(rendered).toContain('| Feature | ID | gke | gke-istioctl | onprem | istio-on-gke | Reason / note |');
     for (const f of SUPPORT_MATRIX) {
       const row = rendered.split('\n').find((l) => l.includes(`| \`${f.id}\` |`));
       expect(row).toBeDefined();
-      expect(row).toContain(`| ${f.status.gke} | ${f.status['gke-istioctl']} | ${f.status.onprem} |`);
+      expect(row).toContain(`| ${f.status.gke} | ${f.status['gke-istioctl']} | ${f.status.onprem} | ${ISTIO_ADDON_SUPPORT[f.id] ?? '?'} |`);
     }
     expect(rendered).toContain(
-      '| HTTP in-proxy metrics to Stackdriver | `observability.metrics-stackdriver` | default | default | unsupported | Stackdriver metrics, logging and tracing are not available on GKE on-prem; only Prometheus/Grafana are |',
+      '| HTTP in-proxy metrics to Stackdriver | `observability.metrics-stackdriver` | default | default | unsupported | ? | Stackdriver metrics, logging and tracing are not available on GKE on-prem; only Prometheus/Grafana are |',
     );
+  });
+
+  test('the add-on column: known facts from SPEC section 13, ? elsewhere; every id is a matrix feature', () => {
+    for (const id of Object.keys(ISTIO_ADDON_SUPPORT)) expect(SUPPORT_MATRIX.some((f) => f.id === id)).toBe(true);
+    expect(rendered).toContain('| STRICT mutual TLS | `security.mtls-strict` | optional | optional | optional | optional | mTLS only |');
+    expect(rendered).toContain('| Auto mutual TLS | `security.auto-mtls` | unsupported | unsupported | unsupported | unsupported |');
   });
 
   test('escapes pipes so a cell cannot break its row', () => {
     for (const line of rendered.split('\n').filter((l) => l.startsWith('| ') && l.includes('`'))) {
-      expect(line.replace(/\\\|/g, '').split('|').length).toBe(8);
+      expect(line.replace(/\\\|/g, '').split('|').length).toBe(9);
     }
   });
 });

@@ -48,3 +48,29 @@ export function withField<T extends object>(base: T, dotted: string, value: unkn
   else cur[last] = value;
   return copy as T;
 }
+
+export const ISTIO_ON_GKE_CLUSTER = {
+  name: 'istio-addon',
+  profile: 'istio-on-gke',
+  project: { id: 'asm-demo-project', number: '123456789012' },
+  location: 'us-central1-c',
+  version: '1.15.9-gke.22',
+  nodePool: { machineType: 'e2-standard-4', nodeCount: 4 },
+  injectNamespaces: ['default', 'shop'],
+};
+
+export const TRAFFIC_DIRECTOR_CLUSTER = {
+  name: 'td-gke',
+  profile: 'traffic-director',
+  project: { id: 'asm-demo-project', number: '123456789012' },
+  location: 'us-central1',
+  version: '1.15.9-gke.22',
+  nodePool: { machineType: 'e2-standard-4', nodeCount: 2 },
+  injectNamespaces: ['default'],
+  trafficDirector: {
+    services: [
+      { name: 'helloworld', namespace: 'default', port: 80, targetPort: 8080, hosts: ['helloworld.example.com'] },
+      { name: 'greeter', namespace: 'shop', port: 50051, targetPort: 50051, hosts: ['greeter.example.com', 'greeter'], protocol: 'GRPC', maxRatePerEndpoint: 20 },
+    ],
+  },
+};

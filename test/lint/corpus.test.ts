@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { MATRIX_PROFILES, feature } from '../../src/catalog/support-matrix';
-import type { Profile } from '../../src/config/schema';
+import type { AsmProfile as Profile } from '../../src/catalog/profiles';
 import { LINT_RULES, lintResource, lintText, parseManifests } from '../../src/lint';
 
 /**

@@ -142,7 +142,7 @@ describe.each(PACKAGE_PROFILES)('kpt v1 package %s', (profile: Profile) => {
     expect(setters).toContain('kind: ConfigMap');
     expect(setters).toContain('config.kubernetes.io/local-config: "true"');
     for (const s of pkg.setters) expect(setters).toContain(`${s.name}: `);
-    expect(pkg.files.some((f) => /# kpt-set: \$\{gcloud\.core\.project\}\.svc\.id\.goog$/m.test(f.content))).toBe(profile !== 'onprem');
+    expect(pkg.files.some((f) => /# kpt-set: \$\{gcloud\.core\.project\}\.svc\.id\.goog$/m.test(f.content))).toBe(profile === 'gke' || profile === 'gke-istioctl');
     expect(pkg.files.every((f) => !f.content.includes('"$ref"'))).toBe(true);
   });
 

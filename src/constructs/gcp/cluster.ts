@@ -8,10 +8,18 @@ export interface GkeClusterProps {
   readonly projectId: string;
   /** Zone or region. */
   readonly location: string;
-  /** Workload identity pool, `PROJECT_ID.svc.id.goog`. */
-  readonly workloadPool: string;
-  /** GCP label `mesh_id` ASM uses to group clusters into a mesh. */
-  readonly meshId: string;
+  /** Workload identity pool, `PROJECT_ID.svc.id.goog`; no Workload Identity when absent. */
+  readonly workloadPool?: string;
+  /** GCP label `mesh_id` ASM uses to group clusters into a mesh; no label when absent. */
+  readonly meshId?: string;
+  /** `spec.addonsConfig` (the Istio on GKE add-on). */
+  readonly addonsConfig?: Readonly<Record<string, unknown>>;
+  /** `spec.ipAllocationPolicy`: present makes the cluster VPC-native (alias IPs). */
+  readonly ipAllocationPolicy?: Readonly<Record<string, unknown>>;
+  /** Zones of a regional cluster's nodes, pinned so other resources can name them. */
+  readonly nodeLocations?: readonly string[];
+  /** Extra metadata annotations (e.g. where anthoscli places the resource). */
+  readonly annotations?: Readonly<Record<string, string>>;
   readonly network: string;
   readonly subnetwork: string;
   readonly releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE';
@@ -35,7 +43,7 @@ export class GkeCluster extends Construct {
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
     if (props.flavour === 'anthoscli') {
-      new ApiObject(this, 'identity-namespace', {
+      if (props.workloadPool) new ApiObject(this, 'identity-namespace', {
         apiVersion: 'identity.cnrm.cloud.google.com/v1alpha2',
         kind: 'IdentityNamespace',
         metadata: { name: 'default', namespace: props.projectId },
@@ -47,8 +55,9 @@ export class GkeCluster extends Construct {
         metadata: { clusterName: props.kccClusterName, name: props.name, namespace: props.projectId },
         spec: {
           location: props.location,
-          workloadIdentity: { identityNamespace: 'default' },
-          labels: { mesh_id: props.meshId },
+          ...(props.workloadPool ? { workloadIdentity: { identityNamespace: 'default' } } : {}),
+          ...(props.meshId ? { labels: { mesh_id: props.meshId } } : {}),
+          ...(props.addonsConfig ? { addonsConfig: props.addonsConfig } : {}),
           loggingService: GKE_API.loggingService,
           monitoringService: GKE_API.monitoringService,
           network: props.network,
@@ -65,16 +74,19 @@ export class GkeCluster extends Construct {
         name: props.name,
         namespace: props.projectId,
         // Config Connector turns metadata labels into GCP resource labels.
-        labels: { mesh_id: props.meshId },
+        ...(props.meshId ? { labels: { mesh_id: props.meshId } } : {}),
         // The node pool is its own resource; GKE's default pool would be a second,
         // unmanaged one.
-        annotations: { 'cnrm.cloud.google.com/remove-default-node-pool': 'true' },
+        annotations: { 'cnrm.cloud.google.com/remove-default-node-pool': 'true', ...props.annotations },
       },
       spec: {
         location: props.location,
+        ...(props.nodeLocations ? { nodeLocations: [...props.nodeLocations] } : {}),
         minMasterVersion: props.version,
         initialNodeCount: 1,
-        workloadIdentityConfig: { workloadPool: props.workloadPool },
+        ...(props.workloadPool ? { workloadIdentityConfig: { workloadPool: props.workloadPool } } : {}),
+        ...(props.addonsConfig ? { addonsConfig: props.addonsConfig } : {}),
+        ...(props.ipAllocationPolicy ? { ipAllocationPolicy: props.ipAllocationPolicy } : {}),
         loggingService: GKE_API.loggingService,
         monitoringService: GKE_API.monitoringService,
         networkRef: { external: `projects/${props.projectId}/global/networks/${props.network}` },

@@ -15,6 +15,17 @@ export interface GkeNodePoolProps {
   readonly flavour: 'current' | 'anthoscli';
   /** `PROJECT/LOCATION/CLUSTER`, which anthoscli read from `metadata.clusterName`. */
   readonly kccClusterName: string;
+  /**
+   * Whether pods see the GKE metadata server (Workload Identity) instead of the node's
+   * credentials. @default true
+   */
+  readonly gkeMetadata?: boolean;
+  /** OAuth scopes of the nodes; GKE's defaults when absent. */
+  readonly oauthScopes?: readonly string[];
+  /** Google service account the nodes run as; the Compute Engine default when absent. */
+  readonly serviceAccount?: string;
+  /** Extra metadata annotations (e.g. where anthoscli places the resource). */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -26,6 +37,11 @@ export class GkeNodePool extends Construct {
     super(scope, id);
     const autoscaling = { minNodeCount: props.nodeCount, maxNodeCount: props.maxNodeCount };
     const management = { autoRepair: true, autoUpgrade: true };
+    const gkeMetadata = props.gkeMetadata ?? true;
+    const nodeExtras = {
+      ...(props.oauthScopes ? { oauthScopes: [...props.oauthScopes] } : {}),
+      ...(props.serviceAccount ? { serviceAccount: props.serviceAccount } : {}),
+    };
     if (props.flavour === 'anthoscli') {
       new ApiObject(this, 'node-pool', {
         apiVersion: 'container.cnrm.cloud.google.com/v1alpha2',
@@ -34,7 +50,7 @@ export class GkeNodePool extends Construct {
         spec: {
           initialNodeCount: props.nodeCount,
           autoscaling,
-          nodeConfig: { machineType: props.machineType, workloadMetadataConfig: { nodeMetadata: 'GKE_METADATA_SERVER' } },
+          nodeConfig: { machineType: props.machineType, ...nodeExtras, ...(gkeMetadata ? { workloadMetadataConfig: { nodeMetadata: 'GKE_METADATA_SERVER' } } : {}) },
           management,
           clusterRef: { name: props.clusterName },
         },
@@ -44,14 +60,14 @@ export class GkeNodePool extends Construct {
     new ApiObject(this, 'node-pool', {
       apiVersion: 'container.cnrm.cloud.google.com/v1beta1',
       kind: 'ContainerNodePool',
-      metadata: { name: props.name, namespace: props.projectId },
+      metadata: { name: props.name, namespace: props.projectId, ...(props.annotations ? { annotations: { ...props.annotations } } : {}) },
       spec: {
         location: props.location,
         clusterRef: { name: props.clusterName },
         version: props.version,
         initialNodeCount: props.nodeCount,
         autoscaling,
-        nodeConfig: { machineType: props.machineType, workloadMetadataConfig: { mode: 'GKE_METADATA' } },
+        nodeConfig: { machineType: props.machineType, ...nodeExtras, ...(gkeMetadata ? { workloadMetadataConfig: { mode: 'GKE_METADATA' } } : {}) },
         management,
       },
     });

@@ -6,12 +6,14 @@ export interface ProjectServicesProps {
   /** Project ID; Config Connector resources live in the namespace named after it. */
   readonly projectId: string;
   /** The APIs to enable, in order. */
-  readonly services: readonly GcpService[];
+  readonly services: readonly Pick<GcpService, 'shortName' | 'service'>[];
   /**
    * `current`: today's `serviceusage.cnrm.cloud.google.com/v1beta1` Service.
    * `anthoscli`: the `cnrm.cloud.google.com/v1alpha1` CloudService anthoscli read in 2020.
    */
   readonly flavour: 'current' | 'anthoscli';
+  /** Extra metadata annotations of each Service (e.g. where anthoscli places it). */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** Enables Google Cloud APIs in a project through Config Connector. */
@@ -35,7 +37,7 @@ export class ProjectServices extends Construct {
             namespace: props.projectId,
             // Deleting the package must not disable an API the project's other
             // workloads (or the cluster itself) depend on.
-            annotations: { 'cnrm.cloud.google.com/deletion-policy': 'abandon' },
+            annotations: { 'cnrm.cloud.google.com/deletion-policy': 'abandon', ...props.annotations },
           },
           spec: {},
         });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { COMPONENTS, ISTIO_NAMESPACE } from '../../catalog/components';
 import { INJECTOR_CERT_FILE_NAMES, ServingCerts } from '../../certs/types';
 import type { ServingComponent } from '../../certs/webhook';
+import { TD_INJECTOR, TD_INJECTOR_CERT_KEYS } from '../../catalog/traffic-director';
 
 /**
  * Name of the Secret a component mounts its serving certificate from: the
@@ -11,7 +12,8 @@ import type { ServingComponent } from '../../certs/webhook';
  * the catalog).
  */
 export function servingCertsSecretName(component: ServingComponent): string {
-  return `istio.${COMPONENTS[component].serviceAccount}`;
+  // td-sidecar-injector reads its own Secret, not a Citadel-style one.
+  return component === 'tdSidecarInjector' ? TD_INJECTOR.certSecret : `istio.${COMPONENTS[component].serviceAccount}`;
 }
 
 /** Name of the Secret the sidecar injector mounts its serving certificate from. */
@@ -57,19 +59,37 @@ export class ServingCertsSecret extends Construct {
   /** The Secret's name. */
   readonly name: string;
   /** The namespace the Secret is created in (the component's). */
-  readonly namespace = ISTIO_NAMESPACE;
+  readonly namespace: string;
   /** The underlying Kubernetes object. */
   readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: ServingCertsSecretProps) {
     super(scope, id);
     this.name = servingCertsSecretName(props.component);
+    const component = props.component;
+    if (component === 'tdSidecarInjector') {
+      // td-sidecar-injector's keys (SPEC section 14): key.pem, cert.pem, ca-cert.pem.
+      this.namespace = TD_INJECTOR.namespace;
+      this.apiObject = pemSecret(this, 'Resource', {
+        name: this.name,
+        namespace: this.namespace,
+        type: 'Opaque',
+        files: {
+          [TD_INJECTOR_CERT_KEYS.key]: props.certs['key.pem'],
+          [TD_INJECTOR_CERT_KEYS.cert]: props.certs['cert-chain.pem'],
+          [TD_INJECTOR_CERT_KEYS.ca]: props.certs['root-cert.pem'],
+        },
+        labels: props.labels,
+      });
+      return;
+    }
+    this.namespace = ISTIO_NAMESPACE;
     this.apiObject = pemSecret(this, 'Resource', {
       name: this.name,
       namespace: this.namespace,
       type: ISTIO_KEY_AND_CERT_SECRET_TYPE,
       files: Object.fromEntries(INJECTOR_CERT_FILE_NAMES.map((f) => [f, props.certs[f]])),
-      annotations: { [SERVICE_ACCOUNT_ANNOTATION]: COMPONENTS[props.component].serviceAccount },
+      annotations: { [SERVICE_ACCOUNT_ANNOTATION]: COMPONENTS[component].serviceAccount },
       labels: props.labels,
     });
   }

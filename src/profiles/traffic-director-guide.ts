@@ -1,0 +1,4 @@
+import type { ClusterSpec } from '../config/model';
+export function trafficDirectorGuide(_spec: ClusterSpec): string {
+  return '';
+}
