@@ -1,4 +1,4 @@
-import { PROFILES, type Profile } from '../../src/catalog/profiles';
+import { ASM_PROFILES as PROFILES, type AsmProfile as Profile } from '../../src/catalog/profiles';
 import { optionValues } from '../../src/config/mesh-options';
 import { supportProblems } from '../../src/config/support-rules';
 import { lintText } from '../../src/lint';

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import { lintText } from '../../src/lint';
-import type { Profile } from '../../src/config/schema';
+import type { AsmProfile as Profile } from '../../src/catalog/profiles';
 import { renderCluster } from '../../src/render/render-cluster';
 import { GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER } from '../helpers/config';
 import { specOf } from '../helpers/render';
@@ -33,7 +33,7 @@ describe('asmpkg lint passes asmpkg\'s own output (telemetry v2 filters recognis
     const spec = specOf(cluster);
     const files = renderCluster(spec);
     expect(files.some((f) => f.content.includes('kind: EnvoyFilter'))).toBe(true);
-    expect(findingsOf(files, spec.profile)).toEqual([]);
+    expect(findingsOf(files, spec.profile as Profile)).toEqual([]);
   });
 
   test('the committed kpt packages lint clean with their profile', () => {
@@ -59,6 +59,6 @@ describe('asmpkg lint passes asmpkg\'s own output (telemetry v2 filters recognis
       path: 'in-cluster/99-custom.yaml',
       content: 'apiVersion: networking.istio.io/v1alpha3\nkind: EnvoyFilter\nmetadata:\n  name: stats-filter-1.4\n  namespace: istio-system\nspec:\n  configPatches: []\n',
     };
-    expect(findingsOf([...renderCluster(spec), custom], spec.profile)).toEqual([expect.stringContaining('traffic.envoy-filter EnvoyFilter/stats-filter-1.4')]);
+    expect(findingsOf([...renderCluster(spec), custom], spec.profile as Profile)).toEqual([expect.stringContaining('traffic.envoy-filter EnvoyFilter/stats-filter-1.4')]);
   });
 });
