@@ -41,6 +41,8 @@ export {
   GALLEY_CERTS_DIR,
   GALLEY_CERTS_MANIFEST,
   clusterSecretFiles,
+  clusterSecretObjects,
+  secretKeyFiles,
   renderCacertsSecret,
   renderInjectorCertsSecret,
   SECRETS_DIR,

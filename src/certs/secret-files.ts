@@ -203,11 +203,43 @@ export function renderServingCertsSecret(component: ServingComponent, certs: Ser
 }
 
 function renderSecret(header: readonly string[], add: (chart: Chart) => void): string {
+  const docs = secretManifests(add).map((manifest) => stringifyYaml(manifest));
+  return header.map((line) => `# ${line}\n`).join('') + docs.join('---\n');
+}
+
+function secretManifests(add: (chart: Chart) => void): unknown[] {
   const app = new App();
   // A plain chart: this file is rendered here, apart from the package's other charts,
   // so key material never passes through the shared synth of the package.
   const chart = new Chart(app, 'secret', { disableResourceNameHashes: true });
   add(chart);
-  const docs = chart.toJson().map((manifest) => stringifyYaml(manifest));
-  return header.map((line) => `# ${line}\n`).join('') + docs.join('---\n');
+  return chart.toJson();
+}
+
+/**
+ * The Secret objects of a cluster's key material, exactly as its secrets/ manifests
+ * hold them, in {@link clusterSecretFiles}' order: what sealing or an external store
+ * delivers instead of the files. They hold key material: never print them.
+ */
+export function clusterSecretObjects(secrets: ClusterSecrets): unknown[] {
+  const objects: unknown[] = [];
+  if (secrets.ca) {
+    const ca = secrets.ca;
+    objects.push(...secretManifests((chart) => new CacertsSecret(chart, 'cacerts', { ca })));
+  }
+  for (const component of SERVING_COMPONENTS) {
+    const certs = secrets[component];
+    if (certs) objects.push(...secretManifests((chart) => new ServingCertsSecret(chart, SERVING_CERT_FILES[component].id, { component, certs })));
+  }
+  return objects;
+}
+
+/**
+ * Where each key of a Secret rendered apart is kept in secrets/ (path relative to the
+ * cluster's directory): what an external store must be loaded from.
+ */
+export function secretKeyFiles(apart: SecretRenderedApart): { readonly key: string; readonly file: string }[] {
+  if (apart.set === 'ca') return CA_FILE_NAMES.map((f) => ({ key: f, file: `${SECRETS_DIR}/${f}` }));
+  const dir = SERVING_CERT_FILES[apart.set].dir;
+  return SERVING_CERT_FILE_NAMES.map((f) => ({ key: f, file: `${SECRETS_DIR}/${dir}/${f}` }));
 }

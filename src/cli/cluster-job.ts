@@ -1,4 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { clusterSecretObjects } from '../certs/secret-files';
+import type { ManifestFile } from '../gitops/package';
+import { PlainSecret, PreviousSealed, previousSealed, sealingKey } from '../gitops/sealed-secrets';
+import { SEALED_SECRETS_FILE, sealedSecretsFile } from '../gitops/secrets-files';
 import {
   CaFilesError,
   CA_FILE_NAMES,
@@ -32,6 +38,8 @@ export interface JobContext {
   /** How the config file is named in messages. */
   readonly configName: string;
   readonly regenerateCa: boolean;
+  /** The Sealed Secrets certificate (PEM, checked), when the fleet's secrets are sealed. */
+  readonly sealingCertificate?: string;
 }
 
 export interface ClusterResult {
@@ -68,7 +76,9 @@ export type WorkerMessage = { readonly index: number; readonly result: ClusterRe
 export async function renderClusterJob({ spec, index, recorded = {} }: ClusterJob, context: JobContext): Promise<ClusterResult> {
   const result: ClusterResult = { files: [], inputs: [], newKeys: [] };
   const secrets = await clusterSecrets(spec, index, context, recorded, result);
-  result.files.push(...renderCluster(spec), ...clusterSecretFiles(secrets));
+  const plain = spec.delivery?.secrets === 'sealed' && context.sealingCertificate ? (clusterSecretObjects(secrets) as PlainSecret[]) : [];
+  const sealed = plain.length > 0 ? [await sealedFile(spec, plain, context.outDir, context.sealingCertificate!)] : [];
+  result.files.push(...renderCluster(spec, sealed), ...clusterSecretFiles(secrets));
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
 }
@@ -95,6 +105,23 @@ async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext,
     if (generated) result.newKeys.push(SERVING_KEY_NAMES[component]);
   });
   return secrets;
+}
+
+/**
+ * The cluster's Secrets sealed for Git. The previous output's SealedSecrets are read
+ * back so that values sealed from the same Secret and certificate are kept as they are.
+ */
+async function sealedFile(spec: ClusterSpec, secrets: readonly PlainSecret[], outDir: string, certificate: string): Promise<ManifestFile> {
+  const previousText = await readFile(path.join(outDir, spec.name, SEALED_SECRETS_FILE), 'utf8').catch(() => undefined);
+  let previous: PreviousSealed | undefined;
+  if (previousText !== undefined) {
+    try {
+      previous = previousSealed(parseAllDocuments(previousText).map((d) => d.toJS()));
+    } catch {
+      previous = undefined;
+    }
+  }
+  return sealedSecretsFile(secrets, sealingKey(certificate), previous);
 }
 
 /** The recorded digests of the files directly in `subdir` of secrets/ ('' for secrets/ itself), by file name. */

@@ -3,15 +3,17 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseConfig } from '../config/load';
-import type { ClusterSpec } from '../config/model';
+import type { ClusterSpec, FleetDelivery } from '../config/model';
 import { InputError } from '../config/problems';
-import { resolveCluster } from '../config/resolve';
+import { resolveCluster, resolveFleetDelivery } from '../config/resolve';
+import { gitopsFiles } from '../gitops';
 import { PACKAGE_DIRS } from '../render/layout';
 import { INDEX_FILE, IndexCluster, indexedFile, IndexInput, parsePreviousIndex, PreviousIndex, renderIndex } from '../render/index-file';
 import type { RenderedFile } from '../render/types';
 import type { ClusterJob, ClusterResult, JobContext, WorkerInput, WorkerMessage } from './cluster-job';
 import { CliError } from './io';
 import { GENERATOR } from './meta';
+import { GITOPS_DIR } from '../config/gitops';
 import { forEachLimited } from '../util/concurrency';
 
 export interface FleetRequest {
@@ -31,6 +33,10 @@ export interface FleetRequest {
    * held in memory longer than it takes to write it.
    */
   readonly sink: (files: readonly RenderedFile[]) => void;
+  /** How the fleet is delivered (GitOps controller objects, secrets mode). */
+  readonly delivery?: FleetDelivery;
+  /** The Sealed Secrets certificate (mode sealed), checked already, and how the index records it. */
+  readonly sealingCertificate?: { readonly pem: string; readonly input: IndexInput };
 }
 
 export interface FleetResult {
@@ -44,10 +50,11 @@ export interface FleetResult {
   readonly files: number;
 }
 
-/** The config's clusters, resolved; bad input is a CliError (exit 2) naming every problem. */
-export function parseFleet(text: string, shown: string): ClusterSpec[] {
+/** The config's clusters, resolved, and the fleet's delivery; bad input is a CliError (exit 2) naming every problem. */
+export function parseFleet(text: string, shown: string): { specs: ClusterSpec[]; delivery: FleetDelivery } {
   try {
-    return parseConfig(text, shown).clusters.map(resolveCluster);
+    const config = parseConfig(text, shown);
+    return { specs: config.clusters.map((c) => resolveCluster(c, config)), delivery: resolveFleetDelivery(config) };
   } catch (e) {
     if (e instanceof InputError) throw new CliError(e.message, 2);
     throw e;
@@ -62,10 +69,16 @@ export function parseFleet(text: string, shown: string): ClusterSpec[] {
 export async function renderFleet(specs: readonly ClusterSpec[], req: FleetRequest): Promise<FleetResult> {
   const names = new Set(specs.map((s) => s.name));
   const previous = await readPreviousIndex(req.outDir);
-  const stale = previous.clusters.filter((name) => !names.has(name));
+  const stale: string[] = previous.clusters.filter((name) => !names.has(name));
   await refuseLosingKeys(req, stale);
 
-  const context: JobContext = { outDir: req.outDir, configDir: req.configDir, configName: req.shown, regenerateCa: req.regenerateCa };
+  const context: JobContext = {
+    outDir: req.outDir,
+    configDir: req.configDir,
+    configName: req.shown,
+    regenerateCa: req.regenerateCa,
+    ...(req.sealingCertificate ? { sealingCertificate: req.sealingCertificate.pem } : {}),
+  };
   // --regenerate-ca reads nothing back, so the digests would only weigh on the workers' input.
   const jobs: ClusterJob[] = specs.map((spec, index) => ({ spec, index, ...(req.regenerateCa ? {} : { recorded: previous.secrets.get(spec.name) }) }));
   const indexClusters: IndexCluster[] = new Array(specs.length);
@@ -82,8 +95,25 @@ export async function renderFleet(specs: readonly ClusterSpec[], req: FleetReque
     files += placed.length;
   }, req.progress);
 
-  const index = { path: INDEX_FILE, content: renderIndex(req.fingerprint, GENERATOR, indexClusters, inputs.flat()) };
-  return { index, stale, newKeys: newKeys.flat(), clusters: specs.length, files: files + 1 };
+  // The fleet's GitOps controller objects, from what each cluster's package holds.
+  const gitops = req.delivery?.gitops;
+  const fleetFiles = gitops
+    ? gitopsFiles(
+        gitops,
+        specs.map((spec, i) => ({
+          name: spec.name,
+          wave: spec.delivery?.wave ?? 0,
+          destination: spec.delivery?.destination,
+          files: indexClusters[i].files.map((f) => f.path.slice(spec.name.length + 1)),
+        })),
+      )
+    : [];
+  req.sink(fleetFiles);
+  // A previous run's gitops/ that this run no longer writes goes like a dropped cluster.
+  if (!gitops && previous.gitops) stale.push(GITOPS_DIR);
+  const allInputs = [...inputs.flat(), ...(req.sealingCertificate ? [req.sealingCertificate.input] : [])];
+  const index = { path: INDEX_FILE, content: renderIndex(req.fingerprint, GENERATOR, indexClusters, allInputs, fleetFiles.map(indexedFile)) };
+  return { index, stale, newKeys: newKeys.flat(), clusters: specs.length, files: files + fleetFiles.length + 1 };
 }
 
 /**

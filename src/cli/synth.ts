@@ -69,7 +69,8 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
 
   // The renderer loads only when there is something to render.
   const { parseFleet, renderFleet } = await import('./render-fleet');
-  const specs = parseFleet(text, shown);
+  const { specs, delivery } = parseFleet(text, shown);
+  const sealingCertificate = delivery.sealingCertificate ? await readSealingCertificate(delivery.sealingCertificate, configDir, shown) : undefined;
   const progress = opts.quiet || !io.isTTY ? undefined : (done: number, total: number) => {
     io.stderr(`\r\u001b[Krendered ${done}/${total} clusters (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   };
@@ -85,6 +86,8 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
       configDir,
       progress,
       sink: (files) => output.add(files),
+      delivery,
+      sealingCertificate,
     });
     output.add([rendered.index]);
     await output.commit(rendered.stale, { gitIgnoredSecrets: true });
@@ -102,6 +105,22 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
     const secs = ((Date.now() - started) / 1000).toFixed(2);
     io.stdout(`asmpkg: rendered ${plan.clusters} cluster${plan.clusters === 1 ? '' : 's'} (${plan.files} files) to ${opts.out}/ in ${secs} s; index: ${opts.out}/${INDEX_FILE}`);
   }
+}
+
+/**
+ * The Sealed Secrets certificate of the config, checked once before anything is rendered
+ * (RSA, in its validity period): a bad one is bad input, exit 2, OUT untouched.
+ */
+async function readSealingCertificate(file: string, configDir: string, shown: string): Promise<{ pem: string; input: { path: string; sha256: string } }> {
+  const { sealingCertificateProblem } = await import('../gitops/sealed-secrets');
+  const where = `asmpkg: ${shown}: secrets.sealingCertificate = ${JSON.stringify(file)}`;
+  const full = path.resolve(configDir, file);
+  const pem = await fs.readFile(full, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new CliError(`${where}: cannot be read (${e.code ?? 'error'})`, 2);
+  });
+  const problem = sealingCertificateProblem(pem);
+  if (problem) throw new CliError(`${where}: ${problem}`, 2);
+  return { pem, input: { path: path.relative(configDir, full), sha256: sha256(pem) } };
 }
 
 /**

@@ -8,8 +8,9 @@ import { clusterRuleProblems, tolerantRuleProblems, unsafeStringProblems } from 
 import { supportProblems } from './support-rules';
 import { didYouMean } from './suggest';
 import { parseYamlInput } from './yaml-input';
+import { clusterDeliveryFields, deliveryProblems, GitopsInput, gitopsSchema, SecretsInput, secretsSchema } from './gitops';
 
-export const clusterSchema = z.strictObject({ ...clusterFields, ...meshOptionFields, ...offeringFields });
+export const clusterSchema = z.strictObject({ ...clusterFields, ...meshOptionFields, ...offeringFields, ...clusterDeliveryFields });
 /** Every field optional at every depth: `defaults:` may give part of a block (`nodePool.machineType`). */
 function deepPartial(schema: z.ZodType): z.ZodType {
   const inner = unwrap(schema);
@@ -24,14 +25,24 @@ export const configSchema = z.strictObject({
   /** Values merged into every cluster; a cluster's own values win. */
   defaults: defaultsSchema.optional(),
   clusters: z.array(clusterSchema).min(1),
+  gitops: gitopsSchema.optional(),
+  secrets: secretsSchema.optional(),
 });
 
 export type ClusterInput = z.output<typeof clusterSchema>;
 export interface ConfigInput {
   readonly clusters: readonly ClusterInput[];
+  /** Fleet-wide delivery: the GitOps controller, and how key material reaches the clusters. */
+  readonly gitops?: GitopsInput;
+  readonly secrets?: SecretsInput;
 }
 
-const TOP_LEVEL_KEYS = ['defaults', 'clusters'];
+const TOP_LEVEL_KEYS = ['defaults', 'clusters', 'gitops', 'secrets'];
+/** Fleet-wide blocks beside `clusters:`, each checked against its own schema. */
+const FLEET_BLOCKS: readonly [string, z.ZodType][] = [
+  ['gitops', gitopsSchema],
+  ['secrets', secretsSchema],
+];
 
 /**
  * Parses and validates a config file's text. Throws `InputError` with every problem
@@ -42,7 +53,7 @@ export function parseConfig(text: string, file?: string): ConfigInput {
   if (parsed.problems.length > 0) throw new InputError(parsed.problems, file);
   const problems = validateShape(parsed.value);
   if (problems.length > 0) throw new InputError(problems, file);
-  const raw = parsed.value as { defaults?: unknown; clusters: unknown[] };
+  const raw = parsed.value as { defaults?: unknown; clusters: unknown[]; gitops?: GitopsInput; secrets?: SecretsInput };
 
   const clusters: ClusterInput[] = [];
   raw.clusters.forEach((rawCluster, i) => {
@@ -70,8 +81,16 @@ export function parseConfig(text: string, file?: string): ConfigInput {
     problems.push(...dedupe(found));
   });
   problems.push(...duplicateNameProblems(raw.clusters));
+  for (const [key] of FLEET_BLOCKS) problems.push(...unsafeStringProblems((raw as Record<string, unknown>)[key], [key]));
+  problems.push(
+    ...deliveryProblems(
+      raw.gitops,
+      raw.secrets,
+      raw.clusters.map((rawCluster, i) => ({ at: ['clusters', i], cluster: (mergeDefaults(raw.defaults, rawCluster) ?? {}) as never })),
+    ).map((p) => ({ ...p, path: p.path[0] === 'clusters' ? provenance(p.path.slice(2), raw.clusters[p.path[1] as number], raw.defaults, p.path.slice(0, 2)) : p.path })),
+  );
   if (problems.length > 0) throw new InputError(problems, file);
-  return { clusters };
+  return { clusters, ...(raw.gitops ? { gitops: raw.gitops } : {}), ...(raw.secrets ? { secrets: raw.secrets } : {}) };
 }
 
 /** The document's outer shape, checked before clusters so their paths are meaningful. */
@@ -89,6 +108,11 @@ function validateShape(value: unknown): Problem[] {
   if (value.defaults !== undefined) {
     const result = defaultsSchema.safeParse(value.defaults);
     if (!result.success) problems.push(...zodProblems(result.error, value.defaults, (p) => ['defaults', ...p], defaultsSchema));
+  }
+  for (const [key, schema] of FLEET_BLOCKS) {
+    if (value[key] === undefined) continue;
+    const result = schema.safeParse(value[key]);
+    if (!result.success) problems.push(...zodProblems(result.error, value[key], (p) => [key, ...p], schema));
   }
   return problems;
 }

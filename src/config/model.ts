@@ -3,6 +3,7 @@ import type { Profile } from './schema';
 import type { TelemetryValues } from '../constructs/mesh/values';
 import type { NormalizedNamespacePolicy } from './mesh-options';
 import type { OfferingFields } from './offerings';
+import type { GitopsEngine, SecretsMode, SecretStoreKind } from '../catalog/gitops';
 
 /** A namespace-level authentication policy, with proto spellings folded into YAML names. */
 export type NamespacePolicySpec = NormalizedNamespacePolicy;
@@ -50,6 +51,37 @@ export interface ClusterSpec extends OfferingFields {
     readonly namespacePolicies: readonly NamespacePolicySpec[];
   };
   readonly telemetry: TelemetryValues;
+  /** How the package is delivered; absent means by hand (kubectl, anthoscli), secrets as files. */
+  readonly delivery?: DeliverySpec;
+}
+
+/** A cluster's share of the fleet's `gitops:` and `secrets:` blocks. */
+export interface DeliverySpec {
+  /** The GitOps controller applying the package, if any. */
+  readonly engine?: GitopsEngine;
+  readonly wave: number;
+  /** Where the controller reaches the cluster (Argo CD cluster name, Flux kubeconfig Secret). */
+  readonly destination?: string;
+  readonly secrets: SecretsMode;
+  /** The External Secrets store (mode external). */
+  readonly store?: { readonly kind: SecretStoreKind; readonly name: string };
+}
+
+/** The fleet's `gitops:` block with defaults filled. */
+export interface GitopsSpec {
+  readonly engine: GitopsEngine;
+  readonly repoURL: string;
+  readonly revision: string;
+  /** Where OUT lives inside the repository, without a trailing slash; '.' for its root. */
+  readonly path: string;
+}
+
+/** Fleet-wide delivery: what renders OUT/gitops/ and the sealing certificate's place. */
+export interface FleetDelivery {
+  readonly gitops?: GitopsSpec;
+  readonly secrets: SecretsMode;
+  /** Path of the sealing certificate as the config gives it (relative to the config's directory). */
+  readonly sealingCertificate?: string;
 }
 
 /** Values derived from project, cluster and location (SPEC section 3), GKE only. */

@@ -3,7 +3,8 @@ import { DEFAULT_CA_ALGORITHM, DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ORGANIZATION, D
 import { workloadPool } from './derive';
 import { parsePlatformVersion, minorOf } from '../util/version';
 import type { ClusterInput } from './load';
-import type { ClusterSpec } from './model';
+import type { ClusterSpec, DeliverySpec, FleetDelivery } from './model';
+import type { ConfigInput } from './load';
 import { platformVersions } from './rules';
 import { meshMtlsDefault, telemetryDefaults } from './support-rules';
 import { normalizeNamespacePolicy } from './mesh-options';
@@ -27,7 +28,7 @@ function defaultNodePoolName(cluster: string): string {
  * Fills every default and derives what follows from the release and platform version.
  * Input must have passed validation (`parseConfig`).
  */
-export function resolveCluster(c: ClusterInput): ClusterSpec {
+export function resolveCluster(c: ClusterInput, fleet?: Pick<ConfigInput, 'gitops' | 'secrets'>): ClusterSpec {
   const release = RELEASES.get(c.release ?? DEFAULT_RELEASE)!;
   const version = parsePlatformVersion(c.version)!;
   const platform = platformVersions(c.profile).table.find((t) => t.minor === minorOf(version))!;
@@ -68,5 +69,27 @@ export function resolveCluster(c: ClusterInput): ClusterSpec {
     },
     telemetry: telemetry as ClusterSpec['telemetry'],
     ...resolveOfferingFields(c),
+    ...(fleet && (fleet.gitops || fleet.secrets) ? { delivery: resolveDelivery(c, fleet) } : {}),
+  };
+}
+
+function resolveDelivery(c: ClusterInput, fleet: Pick<ConfigInput, 'gitops' | 'secrets'>): DeliverySpec {
+  const secrets = fleet.secrets?.mode ?? 'files';
+  return {
+    ...(fleet.gitops ? { engine: fleet.gitops.engine } : {}),
+    wave: c.wave ?? 0,
+    ...(c.gitops?.destination ? { destination: c.gitops.destination } : {}),
+    secrets,
+    ...(secrets === 'external' && fleet.secrets?.store ? { store: fleet.secrets.store } : {}),
+  };
+}
+
+/** The fleet's delivery blocks with defaults filled. */
+export function resolveFleetDelivery(config: Pick<ConfigInput, 'gitops' | 'secrets'>): FleetDelivery {
+  const g = config.gitops;
+  return {
+    ...(g ? { gitops: { engine: g.engine, repoURL: g.repoURL, revision: g.revision ?? 'main', path: (g.path ?? '.').replace(/\/+$/, '') || '.' } } : {}),
+    secrets: config.secrets?.mode ?? 'files',
+    ...(config.secrets?.sealingCertificate ? { sealingCertificate: config.secrets.sealingCertificate } : {}),
   };
 }

@@ -35,7 +35,7 @@ export interface IndexInput {
  * was rendered from, so a re-run with the same inputs can tell it has nothing to do
  * without loading the renderer.
  */
-export function renderIndex(fingerprint: string, generator: string, clusters: readonly IndexCluster[], inputs: readonly IndexInput[]): string {
+export function renderIndex(fingerprint: string, generator: string, clusters: readonly IndexCluster[], inputs: readonly IndexInput[], gitops: readonly IndexedFile[] = []): string {
   const body = {
     generator,
     fingerprint,
@@ -45,6 +45,8 @@ export function renderIndex(fingerprint: string, generator: string, clusters: re
       profile: c.profile,
       files: c.files.map((f) => ({ path: f.path, sha256: f.sha256, ...(f.secret ? { secret: true } : {}) })),
     })),
+    // The fleet's GitOps controller objects (OUT/gitops/), after the clusters.
+    ...(gitops.length > 0 ? { gitops: gitops.map((f) => ({ path: f.path, sha256: f.sha256 })) } : {}),
   };
   return `# fingerprint: ${fingerprint}\n` + stringifyYaml(body);
 }
@@ -59,6 +61,8 @@ export interface PreviousIndex {
    * validated. Empty when the index is another version's.
    */
   readonly secrets: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Whether it lists GitOps controller objects (OUT/gitops/). */
+  readonly gitops?: boolean;
 }
 
 /**
@@ -70,9 +74,10 @@ export interface PreviousIndex {
 export function parsePreviousIndex(text: string, generator: string): PreviousIndex {
   const clusters = [...text.matchAll(/^ {2}- name: ([a-z0-9-]+)$/gm)].map((m) => m[1]);
   const secrets = new Map<string, Record<string, string>>();
+  const gitops = /^gitops:$/m.test(text);
   // Another version may have accepted key material this one refuses: its record vouches for nothing.
   const clustersAt = text.indexOf('\nclusters:');
-  if (/^generator: (.*)$/m.exec(text)?.[1] !== generator || clustersAt === -1) return { clusters, secrets };
+  if (/^generator: (.*)$/m.exec(text)?.[1] !== generator || clustersAt === -1) return { clusters, secrets, gitops };
   // Only the PEM files, the ones read back: the record is copied to every render worker.
   for (const m of text.slice(clustersAt).matchAll(/^ *- path: ([a-z0-9-]+)\/secrets\/([^\s/]+(?:\/[^\s/]+)?\.pem)\n *sha256: ([0-9a-f]{64})$/gm)) {
     const [, cluster, file, digest] = m;
@@ -80,5 +85,5 @@ export function parsePreviousIndex(text: string, generator: string): PreviousInd
     if (!recorded) secrets.set(cluster, (recorded = {}));
     recorded[file] = digest;
   }
-  return { clusters, secrets };
+  return { clusters, secrets, gitops };
 }

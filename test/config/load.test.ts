@@ -17,7 +17,7 @@ function refusal(text: string): string[] {
 describe('parseConfig accepts', () => {
   test('a cluster of each profile, with defaults resolved', () => {
     const { clusters } = parseConfig(configText(GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER));
-    const [gke, istioctl, onprem] = clusters.map(resolveCluster);
+    const [gke, istioctl, onprem] = clusters.map((c) => resolveCluster(c));
     expect(gke.kubernetesVersion).toBe('1.15');
     expect(gke.trustDomain).toBe('asm-demo-project.svc.id.goog');
     expect(gke.nodePool).toEqual({ name: 'asm-gke-pool', machineType: 'e2-standard-4', nodeCount: 4, maxNodeCount: 4 });

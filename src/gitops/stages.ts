@@ -1,0 +1,68 @@
+import { PACKAGE_DIRS } from '../render/layout';
+
+/**
+ * The order a GitOps controller applies a package in, as stages: the CRDs; the
+ * namespace and the Secrets the components mount; the control plane; and last the
+ * mesh's policies, which are Istio config objects that galley validates and pilot
+ * serves, so they go in once the control plane is up.
+ */
+export const STAGES = ['crds', 'secrets', 'control-plane', 'policies'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The package directories GitOps applies, by the layout's names; everything else is applied elsewhere or not at all. */
+function appliedDirs(): readonly string[] {
+  const dirs: Record<string, string> = PACKAGE_DIRS;
+  // `policies` is the layout's directory of policies applied after the control plane, where the layout has one.
+  return [dirs.crds, dirs.inCluster, dirs.policies].filter((d): d is string => d !== undefined);
+}
+
+/**
+ * Directories GitOps never applies to the mesh cluster: Config Connector resources
+ * (they declare the cluster, applied where Config Connector runs), the IstioControlPlane
+ * (local config, anthoscli/istioctl input), the cluster-admin grant for a person, and
+ * secrets/ (key material, never in Git; its Secrets reach the cluster sealed or external).
+ */
+export function isApplied(filePath: string): boolean {
+  const dir = filePath.split('/')[0];
+  return filePath.includes('/') && appliedDirs().includes(dir);
+}
+
+interface Manifest {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+}
+
+const SECRET_STAGE_KINDS = new Set(['Namespace', 'Secret', 'SealedSecret', 'ExternalSecret']);
+
+/** The stage of one object of an applied file. */
+export function stageOf(filePath: string, manifest: Manifest): Stage {
+  const dirs: Record<string, string> = PACKAGE_DIRS;
+  if (manifest.kind === 'CustomResourceDefinition') return 'crds';
+  if (dirs.policies !== undefined && filePath.startsWith(`${dirs.policies}/`)) return 'policies';
+  if (manifest.kind !== undefined && SECRET_STAGE_KINDS.has(manifest.kind)) return 'secrets';
+  // Istio's own config objects (MeshPolicy, Policy, DestinationRule, ...) need the control plane.
+  if (/^[a-z.]+\.istio\.io\//.test(manifest.apiVersion ?? '')) return 'policies';
+  return 'control-plane';
+}
+
+/** Stage number, from 0 (CRDs). */
+export function stageIndex(stage: Stage): number {
+  return STAGES.indexOf(stage);
+}
+
+/**
+ * The directories of a cluster's package a directory-based controller (Flux) applies,
+ * each with the stage it stands for, in order. A directory holds one or more stages:
+ * in-cluster/ holds the namespace, the Secrets and the control plane (and the policies
+ * where the layout keeps them there); the controller orders kinds within it.
+ */
+export function stageDirs(files: readonly string[]): { readonly dir: string; readonly stage: Stage }[] {
+  const dirs: Record<string, string> = PACKAGE_DIRS;
+  const present = new Set(files.filter(isApplied).map((f) => f.split('/')[0]));
+  const order: [string | undefined, Stage][] = [
+    [dirs.crds, 'crds'],
+    [dirs.inCluster, 'control-plane'],
+    [dirs.policies, 'policies'],
+  ];
+  return order.filter(([dir]) => dir !== undefined && present.has(dir)).map(([dir, stage]) => ({ dir: dir!, stage }));
+}
