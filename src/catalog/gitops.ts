@@ -18,6 +18,7 @@ export const ARGOCD = {
   namespace: 'argocd',
   project: 'default',
   syncWaveAnnotation: 'argocd.argoproj.io/sync-wave',
+  syncOptionsAnnotation: 'argocd.argoproj.io/sync-options',
 } as const;
 
 export const FLUX = {
@@ -36,6 +37,9 @@ export const CONFIG_SYNC = {
   /** The RootSync name Config Sync's own installation uses. */
   rootSyncName: 'root-sync',
   dependsOnAnnotation: 'config.kubernetes.io/depends-on',
+  /** Leave the object in the cluster when it leaves the repository (Config Sync's Delete=false). */
+  deletionAnnotation: 'client.lifecycle.config.k8s.io/deletion',
+  deletionDetach: 'detach',
 } as const;
 
 export const SEALED_SECRETS = {

@@ -41,7 +41,7 @@ export function deliveryGuide(spec: ClusterSpec, uploads: readonly Upload[]): st
   if (d.engine) {
     const how: Record<NonNullable<typeof d.engine>, string> = {
       argocd: `Argo CD applies \`${CLUSTER_KUSTOMIZATION}\` of this directory (ApplicationSet in gitops/argocd/); each object's \`${ARGOCD.syncWaveAnnotation}\` orders the stages.`,
-      flux: `Flux applies crds/, then in-cluster/ (and the policies' directory where there is one), each a Kustomization depending on the one before (gitops/flux/, namespace \`${FLUX.namespace}\`).`,
+      flux: `Flux applies each applied directory (crds/ first, then in-cluster/, then the others) as a Kustomization depending on the one before (gitops/flux/, namespace \`${FLUX.namespace}\`).`,
       configsync: `Config Sync applies \`${CLUSTER_KUSTOMIZATION}\` of this directory (RootSync in gitops/configsync/); \`${CONFIG_SYNC.dependsOnAnnotation}\` annotations order the stages.`,
     };
     out.push(

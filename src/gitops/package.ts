@@ -55,6 +55,8 @@ export function orderForEngine(engine: GitopsEngine, files: readonly ManifestFil
       stages ? { ...file, manifests: file.manifests.map((m, i) => annotate(m as Obj, ARGOCD.syncWaveAnnotation, String(stageIndex(stages[i])))) } : file,
     );
   }
+  // Objects Argo CD must never delete (namespaces asmpkg labels but does not own) are detached, not deleted, by Config Sync too.
+  const keep = (m: Obj) => (m.metadata?.annotations?.[ARGOCD.syncOptionsAnnotation] ?? '').split(',').includes('Delete=false');
   const of = (stage: Stage, pick: (o: Obj) => boolean) =>
     staged.flatMap(({ file, stages }) => (stages ? file.manifests.filter((m, i) => stages[i] === stage && pick(m as Obj)).map((m) => dependsOnRef(m as Obj)) : []));
   const dependencies: Partial<Record<Stage, string>> = {
@@ -67,7 +69,10 @@ export function orderForEngine(engine: GitopsEngine, files: readonly ManifestFil
       ...file,
       manifests: file.manifests.map((m, i) => {
         const deps = dependencies[stages[i]];
-        return deps ? annotate(m as Obj, CONFIG_SYNC.dependsOnAnnotation, deps) : m;
+        let o = m as Obj;
+        if (deps) o = annotate(o, CONFIG_SYNC.dependsOnAnnotation, deps);
+        if (keep(o)) o = annotate(o, CONFIG_SYNC.deletionAnnotation, CONFIG_SYNC.deletionDetach);
+        return o;
       }),
     };
   });

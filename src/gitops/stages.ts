@@ -12,8 +12,9 @@ export type Stage = (typeof STAGES)[number];
 /** The package directories GitOps applies, by the layout's names; everything else is applied elsewhere or not at all. */
 function appliedDirs(): readonly string[] {
   const dirs: Record<string, string> = PACKAGE_DIRS;
-  // `policies` is the layout's directory of policies applied after the control plane, where the layout has one.
-  return [dirs.crds, dirs.inCluster, dirs.policies].filter((d): d is string => d !== undefined);
+  // `policies` is the layout's directory of policies applied after the control plane, where
+  // the layout has one; `namespaces` labels application namespaces for injection.
+  return [dirs.crds, dirs.inCluster, dirs.policies, dirs.namespaces].filter((d): d is string => d !== undefined);
 }
 
 /**
@@ -63,6 +64,8 @@ export function stageDirs(files: readonly string[]): { readonly dir: string; rea
     [dirs.crds, 'crds'],
     [dirs.inCluster, 'control-plane'],
     [dirs.policies, 'policies'],
+    // Application namespaces' injection labels: once the injector is there.
+    [dirs.namespaces, 'policies'],
   ];
   return order.filter(([dir]) => dir !== undefined && present.has(dir)).map(([dir, stage]) => ({ dir: dir!, stage }));
 }

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import type { ClusterSpec } from '../config/model';
-import { SECRETS_RENDERED_APART } from '../certs/secret-files';
+import { secretsRenderedApartFor } from '../certs/secret-files';
 import { externalSecretsFile } from '../gitops/secrets-files';
 import { deliveryGuide } from '../gitops/install-steps';
 import { clusterKustomization, ManifestFile, orderForEngine } from '../gitops/package';
@@ -25,7 +25,7 @@ export function renderCluster(spec: ClusterSpec, extra: readonly ManifestFile[] 
   files.push(...extra);
   let uploads: Upload[] = [];
   if (spec.delivery?.secrets === 'external') {
-    const external = externalSecretsFile(spec, SECRETS_RENDERED_APART[meshValuesFor(spec).platform]);
+    const external = externalSecretsFile(spec, secretsRenderedApartFor(spec.profile, meshValuesFor(spec).platform));
     if (external) {
       files.push(external.file);
       uploads = external.uploads;

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER } from '../helpers/config';
+import { GKE_CLUSTER, ISTIO_ON_GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER } from '../helpers/config';
 import { run, tempDir } from '../helpers/cli';
 import { filesBelow, kustomize, kustomizePlainDir, modelProblems, Obj, yamlObjects } from '../helpers/gitops';
 import { keyNeedles, PEM_PRIVATE_KEY } from '../helpers/hardening';
@@ -30,10 +30,13 @@ function fleet(engine: Engine, secrets: object): string {
       { ...ISTIOCTL_CLUSTER, ...destination },
       { ...ONPREM_CLUSTER, wave: 2 },
       { ...GKE_CLUSTER, name: 'asm-gke-2', wave: 1 },
+      { ...ISTIO_ON_GKE_CLUSTER, wave: 1 },
     ],
   });
 }
+/** The clusters with an ASM control plane (and so with key material); the add-on cluster has neither. */
 const CLUSTERS = ['asm-gke', 'asm-existing', 'asm-onprem', 'asm-gke-2'];
+const ALL_CLUSTERS = [...CLUSTERS, 'istio-addon'];
 
 /** A directory of OUT as the controller names it (`fleet/mesh/asm-gke/crds`, optionally `./`). */
 function outDir(out: string, repoPath: string): string {
@@ -132,7 +135,7 @@ describe('argocd', () => {
     expect(rest).toEqual([]);
     expect(set.kind).toBe('ApplicationSet');
     const elements = set.spec.generators[0].list.elements as { cluster: string; destination: string; path: string; wave: string }[];
-    expect(elements.map((e) => e.cluster)).toEqual(CLUSTERS);
+    expect(elements.map((e) => e.cluster)).toEqual(ALL_CLUSTERS);
     expect(elements.find((e) => e.cluster === 'asm-existing')!.destination).toBe('prod-east');
     expect(elements.find((e) => e.cluster === 'asm-gke')!.destination).toBe('asm-gke');
     expect(set.spec.strategy.type).toBe('RollingSync');
@@ -145,6 +148,10 @@ describe('argocd', () => {
       // Sync waves: CRDs, then namespace and Secrets, then the control plane, then the policies.
       const wave = (o: Obj) => Number(o.metadata.annotations?.[WAVE_ANNOTATION]);
       for (const o of objects) expect(Number.isInteger(wave(o))).toBe(true);
+      if (!CLUSTERS.includes(e.cluster)) {
+        expect(objects.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['Namespace default', 'Namespace shop']);
+        continue;
+      }
       const of = (pick: (o: Obj) => boolean) => objects.filter(pick).map(wave);
       expect(new Set(of((o) => o.kind === 'CustomResourceDefinition'))).toEqual(new Set([0]));
       expect(new Set(of((o) => o.kind === 'Namespace' || o.kind === 'SealedSecret'))).toEqual(new Set([1]));
@@ -173,7 +180,7 @@ describe('flux', () => {
     }
     for (const c of CLUSTERS) {
       const crds = ks.find((k) => k.metadata.name === `asm-${c}-crds`)!;
-      const mesh = ks.find((k) => k.metadata.name === `asm-${c}-control-plane`)!;
+      const mesh = ks.find((k) => k.metadata.name === `asm-${c}-in-cluster`)!;
       expect(crds.spec.path).toBe(`./${REPO_PATH}/${c}/crds`);
       expect(mesh.spec.path).toBe(`./${REPO_PATH}/${c}/in-cluster`);
       expect(mesh.spec.dependsOn).toEqual([{ name: crds.metadata.name }]);
@@ -187,8 +194,16 @@ describe('flux', () => {
     // Wave 0 starts at once; wave 1 waits for wave 0's last stage, wave 2 for wave 1's.
     expect(ks.find((k) => k.metadata.name === 'asm-asm-existing-crds')!.spec.dependsOn).toBeUndefined();
     expect(ks.find((k) => k.metadata.name === 'asm-asm-gke-crds')!.spec.dependsOn).toEqual([{ name: 'asm-wave-1' }]);
-    expect(ks.find((k) => k.metadata.name === 'asm-wave-1')!.spec.dependsOn).toEqual([{ name: 'asm-asm-existing-control-plane' }]);
-    expect(ks.find((k) => k.metadata.name === 'asm-wave-2')!.spec.dependsOn).toEqual([{ name: 'asm-asm-gke-control-plane' }, { name: 'asm-asm-gke-2-control-plane' }]);
+    expect(ks.find((k) => k.metadata.name === 'asm-wave-1')!.spec.dependsOn).toEqual([{ name: 'asm-asm-existing-in-cluster' }]);
+    expect(ks.find((k) => k.metadata.name === 'asm-wave-2')!.spec.dependsOn).toEqual([
+      { name: 'asm-asm-gke-in-cluster' },
+      { name: 'asm-asm-gke-2-in-cluster' },
+      { name: 'asm-istio-addon-namespaces' },
+    ]);
+    // The add-on cluster: only its application namespaces' injection labels, never pruned.
+    const addon = ks.filter((k) => k.metadata.name.startsWith('asm-istio-addon-'));
+    expect(addon.map((k) => k.spec.path)).toEqual([`./${REPO_PATH}/istio-addon/namespaces`]);
+    expect(addon[0].spec.dependsOn).toEqual([{ name: 'asm-wave-1' }]);
     expect(kustomize(outDir(out, ks.find((k) => k.metadata.name === 'asm-wave-1')!.spec.path))).toEqual([]);
   });
 });
@@ -197,7 +212,7 @@ describe('configsync', () => {
   test('a RootSync per cluster (unstructured) on a directory whose depends-on annotations order the stages', () => {
     const out = outs.configsync;
     const files = filesBelow(path.join(out, 'gitops/configsync'));
-    expect(files).toEqual(['wave-0/asm-existing.yaml', 'wave-1/asm-gke-2.yaml', 'wave-1/asm-gke.yaml', 'wave-2/asm-onprem.yaml']);
+    expect(files).toEqual(['wave-0/asm-existing.yaml', 'wave-1/asm-gke-2.yaml', 'wave-1/asm-gke.yaml', 'wave-1/istio-addon.yaml', 'wave-2/asm-onprem.yaml']);
     for (const f of files) {
       const [rs, ...rest] = yamlObjects(path.join(out, 'gitops/configsync', f));
       expect(rest).toEqual([]);
@@ -214,6 +229,14 @@ describe('configsync', () => {
       // Every dependency is an object of the same sync.
       for (const o of objects) for (const d of deps(o)) expect(refs.has(d)).toBe(true);
       const sealed = objects.filter((o) => o.kind === 'SealedSecret').map(refOf);
+      if (f.endsWith('istio-addon.yaml')) {
+        // Namespaces asmpkg labels but does not own are left in place when they leave the repository.
+        expect(objects.map((o) => [o.kind, o.metadata.annotations?.['client.lifecycle.config.k8s.io/deletion']])).toEqual([
+          ['Namespace', 'detach'],
+          ['Namespace', 'detach'],
+        ]);
+        continue;
+      }
       expect(sealed.length).toBeGreaterThan(0);
       for (const d of objects.filter((o) => o.kind === 'Deployment')) expect(deps(d).sort()).toEqual(sealed.sort());
       const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet').map(refOf);

@@ -13,8 +13,9 @@ export function waveGateName(wave: number): string {
   return `asm-wave-${wave}`;
 }
 
-export function stageKustomizationName(cluster: string, stage: string): string {
-  return `asm-${cluster}-${stage}`;
+/** A cluster's Kustomization of one package directory: `asm-<cluster>-<dir>`. */
+export function stageKustomizationName(cluster: string, dir: string): string {
+  return `asm-${cluster}-${dir}`;
 }
 
 /**
@@ -37,8 +38,8 @@ export const flux: EngineEmitter = (gitops, clusters) => {
     const dirs = stageDirs(c.files);
     const kubeConfig = { secretRef: { name: c.destination ?? `${c.name}-kubeconfig` } };
     let previous: string | undefined = c.wave === waves[0] ? undefined : waveGateName(c.wave);
-    const docs = dirs.map(({ dir, stage }) => {
-      const name = stageKustomizationName(c.name, stage);
+    const docs = dirs.map(({ dir }) => {
+      const name = stageKustomizationName(c.name, dir);
       const doc = {
         apiVersion: FLUX.kustomizeApiVersion,
         kind: 'Kustomization',
