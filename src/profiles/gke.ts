@@ -5,12 +5,22 @@ import type { ClusterSpec } from '../config/model';
 import { GkeCluster } from '../constructs/gcp/cluster';
 import { GkeNodePool } from '../constructs/gcp/node-pool';
 import { ProjectServices } from '../constructs/gcp/project-services';
+import { WorkloadGoogleIdentity } from '../constructs/gcp/workload-identity';
+import { PROMSD_GOOGLE_IDENTITY } from '../catalog/google-identities';
+import { COMPONENTS, ISTIO_NAMESPACE } from '../catalog/components';
 import { ControlPlane } from '../constructs/mesh/control-plane';
+import { promsdGoogleServiceAccount } from '../constructs/mesh/promsd';
 import { PackageFile } from '../render/package-file';
 import { addInClusterFiles } from './in-cluster';
 import { meshValuesFor } from './mesh-values';
 import { policyExtras } from './policies';
 import { FILE_HEADERS, PACKAGE_FILES } from '../render/layout';
+
+/**
+ * Where today's anthoscli applies Config Connector resources (`gke.io/cluster`: the
+ * bootstrap cluster; SPEC §11).
+ */
+const CONFIG_CONNECTOR_PLACEMENT = { 'gke.io/cluster': 'bootstrap://' } as const;
 
 /**
  * `gke`: the anthoscli/kpt flow. Config Connector declares the APIs, the cluster and
@@ -53,6 +63,21 @@ export function composeGke(app: App, spec: ClusterSpec): void {
     flavour,
     kccClusterName: identity.kccClusterName,
   });
+
+  // promsd calls Google only when it forwards to Stackdriver; then its KSA is annotated
+  // (in-cluster) and needs the GSA it names.
+  if (promsdGoogleServiceAccount(values)) {
+    const identityFile = new PackageFile(app, PACKAGE_FILES.promsdIdentity, { header: FILE_HEADERS.promsdIdentity });
+    new WorkloadGoogleIdentity(identityFile, 'promsd-identity', {
+      projectId: project.id,
+      workloadPool: identity.workloadPool,
+      identity: PROMSD_GOOGLE_IDENTITY,
+      namespace: ISTIO_NAMESPACE,
+      kubernetesServiceAccount: COMPONENTS[PROMSD_GOOGLE_IDENTITY.component].serviceAccount,
+      // the 2020 anthoscli (kcc: anthoscli) knew no placement annotation
+      ...(flavour === 'current' ? { annotations: CONFIG_CONNECTOR_PLACEMENT } : {}),
+    });
+  }
 
   const controlPlane = new PackageFile(app, PACKAGE_FILES.controlPlane, { header: FILE_HEADERS.controlPlane });
   new ControlPlane(controlPlane, 'control-plane', {

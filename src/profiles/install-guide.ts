@@ -1,4 +1,9 @@
+import { COMPONENTS, ISTIO_NAMESPACE } from '../catalog/components';
 import { GKE_API } from '../catalog/gcp-services';
+import { GSA_ANNOTATION, PROMSD_GOOGLE_IDENTITY, WORKLOAD_IDENTITY_USER_ROLE } from '../catalog/google-identities';
+import { gkeIdentity } from '../config/derive';
+import { promsdGoogleServiceAccount } from '../constructs/mesh/promsd';
+import { meshValuesFor } from './mesh-values';
 import { CACERTS_MANIFEST, GALLEY_CERTS_MANIFEST, INJECTOR_CERTS_MANIFEST } from '../certs/secret-files';
 import type { ClusterSpec } from '../config/model';
 import { PACKAGE_DIRS as D, PACKAGE_FILES } from '../render/layout';
@@ -102,6 +107,7 @@ function steps(spec: ClusterSpec): Step[] {
           `kubectl create namespace ${p} && kubectl annotate namespace ${p} cnrm.cloud.google.com/project-id=${p}`,
           `kubectl apply -f ${PACKAGE_FILES.projectServices}`,
           `kubectl wait --for=condition=Ready --timeout=10m -n ${p} services.serviceusage.cnrm.cloud.google.com --all`,
+          ...(promsdIdentity(spec) ? [`kubectl apply -f ${PACKAGE_FILES.promsdIdentity}`] : []),
           `kubectl apply -f ${PACKAGE_FILES.cluster}`,
           `kubectl wait --for=condition=Ready --timeout=30m -n ${p} containercluster/${spec.name}`,
         ],
@@ -133,6 +139,7 @@ function steps(spec: ClusterSpec): Step[] {
     });
   } else {
     out.push(INJECTOR_CERTS);
+    out.push(...promsdIdentitySteps(spec));
   }
   out.push(...namespacesStep(spec));
   out.push(
@@ -141,12 +148,50 @@ function steps(spec: ClusterSpec): Step[] {
       commands: [
         '# either: istioctl',
         `istio-${spec.release.version}/bin/istioctl manifest apply -f ${PACKAGE_FILES.controlPlane}`,
+        ...promsdAnnotation(spec),
         '# or: kubectl (a GitOps controller: crds/ first, then in-cluster/)',
         ...CRDS_AND_COMPONENTS.commands,
       ],
     },
   );
   return out;
+}
+
+/** promsd's GSA when promsd calls Google (GKE with Stackdriver metrics), else undefined. */
+function promsdIdentity(spec: ClusterSpec): string | undefined {
+  return spec.profile === 'onprem' ? undefined : promsdGoogleServiceAccount(meshValuesFor(spec));
+}
+
+/**
+ * gke-istioctl: the gcloud equivalents of the gke profile's Config Connector resources
+ * for promsd under Workload Identity (GSA, its role, the binding for the KSA).
+ */
+function promsdIdentitySteps(spec: ClusterSpec): Step[] {
+  const email = promsdIdentity(spec);
+  if (!email) return [];
+  const p = spec.project!.id;
+  const id = PROMSD_GOOGLE_IDENTITY;
+  const ksa = `${gkeIdentity(p, spec.project!.number, spec.location!, spec.name).workloadPool}[${ISTIO_NAMESPACE}/${COMPONENTS[id.component].serviceAccount}]`;
+  return [
+    {
+      title:
+        `Give promsd a Google identity (its Stackdriver sidecar writes metrics; under Workload Identity it calls Google as its Kubernetes service account): ` +
+        `the project's service account ${email}, its role, and the binding for ${ksa}. Once per project; the commands are safe to repeat.`,
+      commands: [
+        `gcloud iam service-accounts describe ${email} --project ${p} >/dev/null 2>&1 || gcloud iam service-accounts create ${id.accountId} --project ${p} --display-name "${id.displayName}"`,
+        ...id.roles.map((role) => `gcloud projects add-iam-policy-binding ${p} --member "serviceAccount:${email}" --role ${role}`),
+        `gcloud iam service-accounts add-iam-policy-binding ${email} --project ${p} --role ${WORKLOAD_IDENTITY_USER_ROLE} --member "serviceAccount:${ksa}"`,
+      ],
+    },
+  ];
+}
+
+/** After `istioctl manifest apply`: the annotation the rendered install carries on promsd's service account. */
+function promsdAnnotation(spec: ClusterSpec): string[] {
+  const email = promsdIdentity(spec);
+  if (!email) return [];
+  const ksa = COMPONENTS[PROMSD_GOOGLE_IDENTITY.component].serviceAccount;
+  return [`kubectl annotate serviceaccount -n ${ISTIO_NAMESPACE} ${ksa} --overwrite ${GSA_ANNOTATION}=${email}`];
 }
 
 function verify(): string[] {

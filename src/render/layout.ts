@@ -17,6 +17,7 @@ export const PACKAGE_DIRS = {
 export const PACKAGE_FILES = {
   projectServices: `${PACKAGE_DIRS.configConnector}/project-services.yaml`,
   cluster: `${PACKAGE_DIRS.configConnector}/cluster.yaml`,
+  promsdIdentity: `${PACKAGE_DIRS.configConnector}/promsd-identity.yaml`,
   controlPlane: `${PACKAGE_DIRS.controlPlane}/istio-control-plane.yaml`,
   clusterAdminBinding: `${PACKAGE_DIRS.bootstrap}/cluster-admin-binding.yaml`,
   injectionLabels: `${PACKAGE_DIRS.namespaces}/injection-labels.yaml`,
@@ -26,6 +27,8 @@ export const FILE_HEADERS = {
   projectServices: 'Google Cloud APIs ASM needs. Apply where Config Connector runs (anthoscli applies it for you).',
   cluster: 'The GKE cluster and node pool, as Config Connector resources. Apply where Config Connector runs.',
   offeringServices: 'Google Cloud APIs the cluster needs. Apply where Config Connector runs (anthoscli applies it for you).',
+  promsdIdentity:
+    "promsd's Google identity under Workload Identity (its Stackdriver sidecar writes metrics): the project's GSA, its role and the binding for istio-system/promsd. Apply where Config Connector runs.",
   controlPlane: 'Input for anthoscli / istioctl, not for kubectl: marked config.kubernetes.io/local-config.',
   bootstrap: 'Apply first, as a cluster admin: grants the installing user cluster-admin.',
   injectionLabels:

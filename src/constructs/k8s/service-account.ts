@@ -7,6 +7,8 @@ export interface ServiceAccountProps {
   readonly name: string;
   readonly namespace: string;
   readonly labels?: StringMap;
+  /** e.g. `iam.gke.io/gcp-service-account` (Workload Identity). */
+  readonly annotations?: StringMap;
   /** Kubernetes `MAJOR.MINOR`; default `1.13` (ServiceAccount is `v1` everywhere). */
   readonly kubernetesVersion?: string;
 }
@@ -24,7 +26,12 @@ export class ServiceAccount extends Construct {
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: apiVersionFor('ServiceAccount', props.kubernetesVersion ?? '1.13'),
       kind: 'ServiceAccount',
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels ? { ...props.labels } : undefined },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: props.labels ? { ...props.labels } : undefined,
+        annotations: props.annotations && Object.keys(props.annotations).length > 0 ? { ...props.annotations } : undefined,
+      },
     });
   }
 }

@@ -47,11 +47,12 @@ export class MeshComponentParts {
   }
 
   /** ServiceAccount `spec.serviceAccount` (id `ServiceAccount`). */
-  serviceAccount(): ServiceAccount {
+  serviceAccount(annotations?: StringMap): ServiceAccount {
     return new ServiceAccount(this.scope, 'ServiceAccount', {
       name: this.spec.serviceAccount,
       namespace: ISTIO_NAMESPACE,
       labels: this.spec.labels,
+      annotations,
       kubernetesVersion: this.kubernetesVersion,
     });
   }

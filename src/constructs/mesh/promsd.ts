@@ -3,6 +3,7 @@ import { stringifyYaml } from '../../util/yaml';
 import { component, ISTIO_NAMESPACE, PROMSD_IMAGES, servicePort } from '../../catalog/components';
 import { ConfigMap, type Container, type Deployment, type Service, type ServiceAccount } from '../k8s';
 import { PROXY } from '../../catalog/proxy';
+import { GSA_ANNOTATION, PROMSD_GOOGLE_IDENTITY, serviceAccountEmail } from '../../catalog/google-identities';
 import { MeshComponentParts } from './component';
 import { NON_ROOT } from './security-context';
 import type { MeshValues } from './values';
@@ -22,6 +23,12 @@ export const PROMSD_SCRAPE_INTERVAL = '15s';
 /** Whether promsd forwards to Stackdriver: GKE with Stackdriver metrics; never on-prem (SPEC section 7). */
 export function forwardsToStackdriver(values: MeshValues): boolean {
   return values.platform === 'gke' && values.telemetry.metrics === 'stackdriver';
+}
+
+/** The GSA promsd's Kubernetes service account acts as, when promsd calls Google (GKE with Stackdriver metrics). */
+export function promsdGoogleServiceAccount(values: MeshValues): string | undefined {
+  if (!forwardsToStackdriver(values) || !values.gcpMetadata) return undefined;
+  return serviceAccountEmail(PROMSD_GOOGLE_IDENTITY.accountId, parseGcpMetadata(values.gcpMetadata).projectId);
 }
 
 /** Project, cluster and location from `GCP_METADATA` (`PROJECT_ID|PROJECT_NUMBER|CLUSTER|LOCATION`). */
@@ -93,7 +100,11 @@ export class Promsd extends Construct {
     const web = c.service!.ports[0];
     const parts = new MeshComponentParts(this, c, v.kubernetesVersion);
 
-    this.serviceAccount = parts.serviceAccount();
+    // Under Workload Identity the Stackdriver sidecar calls Google as this service
+    // account: it acts as the project's promsd GSA (the gke profile renders the GSA and
+    // its bindings; gke-istioctl's INSTALL.md has the gcloud equivalents).
+    const gsa = promsdGoogleServiceAccount(v);
+    this.serviceAccount = parts.serviceAccount(gsa ? { [GSA_ANNOTATION]: gsa } : undefined);
 
     this.configMap = new ConfigMap(this, 'Config', {
       name: c.workloadName,
