@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates the committed files that are derived from the code: the config's JSON
-// Schema, the support-matrix page and the kpt packages. Tests fail when they are stale.
+// Schema, the support-matrix page, the upstream-differences page and the kpt packages. Tests fail when they are stale.
 // Run with `npm run generate` (it builds first).
 'use strict';
 const fs = require('node:fs');
@@ -19,5 +19,8 @@ write('schema/asmpkg.schema.json', configJsonSchema());
 
 const { renderSupportMatrixMarkdown, SUPPORT_MATRIX_DOC_PATH } = require('../lib/catalog/support-matrix-doc');
 write(SUPPORT_MATRIX_DOC_PATH, renderSupportMatrixMarkdown());
+
+const { renderUpstreamDifferencesMarkdown, UPSTREAM_DIFFERENCES_DOC_PATH } = require('../lib/catalog/upstream-differences-doc');
+write(UPSTREAM_DIFFERENCES_DOC_PATH, renderUpstreamDifferencesMarkdown());
 
 require('./packages');
