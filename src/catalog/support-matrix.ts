@@ -51,6 +51,13 @@ const ONPREM_NO_STACKDRIVER = 'Stackdriver metrics, logging and tracing are not 
 export const SUPPORT_MATRIX: readonly MatrixFeature[] = [
   // --- Traffic (slides 25-28) ---
   { id: 'traffic.iptables-interception', area: 'traffic', title: 'Traffic interception with iptables from an init container (CAP_NET_ADMIN)', status: all('default'), reason: 'the only supported interception mechanism' },
+  {
+    id: 'traffic.interception-modes',
+    area: 'traffic',
+    title: 'Interception other than iptables REDIRECT (sidecar.istio.io/interceptionMode TPROXY or NONE)',
+    status: all('unsupported'),
+    reason: 'ASM 1.4 intercepts traffic only with iptables REDIRECT from the istio-init container',
+  },
   { id: 'traffic.istio-cni', area: 'traffic', title: 'Istio CNI plugin', status: all('unsupported'), reason: 'ASM 1.4 intercepts traffic only with the iptables init container', option: { field: 'cni', value: true } },
   { id: 'traffic.whitebox-sidecar', area: 'traffic', title: 'Whitebox sidecar (proxy run without injection)', status: all('unsupported'), reason: 'sidecars must be injected by the sidecar injector' },
   { id: 'traffic.ipv4', area: 'traffic', title: 'IPv4', status: all('default'), reason: 'the only supported address family' },

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { ISTIO_CRDS } from '../catalog/crds';
 import { JAEGER_BACKEND, ZIPKIN_BACKEND_ANNOTATION } from '../catalog/proxy';
+import { INTERCEPTION_MODES, SIDECAR_ANNOTATIONS } from '../catalog/sidecar-annotations';
 import { isTelemetryV2Filter } from '../catalog/telemetry-v2';
 import type { LintHit, LintResource, LintRule } from './model';
 
@@ -89,6 +90,41 @@ const requestAuthentication: LintRule = {
   severity: 'error',
   fix: 'rewrite as a namespace Policy named default with origins, originIsOptional: true and principalBinding: USE_ORIGIN, and enforce with an AuthorizationPolicy',
   check: (r) => (isIstio(r, 'security.istio.io') && r.kind === 'RequestAuthentication' ? [{ path: ['kind'], message: 'RequestAuthentication (security.istio.io)' }] : []),
+};
+
+/** API groups of the Kubernetes workload kinds (core, apps, batch; extensions before 1.16). */
+const WORKLOAD_GROUPS = ['', 'apps', 'extensions', 'batch'];
+
+/** Where a workload kind keeps the metadata of its pods: the pod itself, or its template. */
+const POD_METADATA: readonly { kinds: readonly string[]; path: readonly string[] }[] = [
+  { kinds: ['Pod'], path: ['metadata'] },
+  { kinds: ['PodTemplate'], path: ['template', 'metadata'] },
+  { kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job'], path: ['spec', 'template', 'metadata'] },
+  { kinds: ['CronJob'], path: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] },
+];
+
+/** The pod annotations of a workload (a Pod, or a controller's pod template), with their path. */
+function podAnnotations(r: LintResource): { annotations: Json; path: Path } | undefined {
+  const where = WORKLOAD_GROUPS.includes(r.group) ? POD_METADATA.find((w) => w.kinds.includes(r.kind)) : undefined;
+  if (!where) return undefined;
+  const path: Path = [...where.path];
+  let cur: unknown = r.body;
+  for (const key of path) cur = isMap(cur) ? cur[key] : undefined;
+  const annotations = isMap(cur) ? cur.annotations : undefined;
+  return isMap(annotations) ? { annotations, path: [...path, 'annotations'] } : undefined;
+}
+
+/** A pod asking the injector for an interception mode ASM does not support. */
+const interceptionMode: LintRule = {
+  feature: 'traffic.interception-modes',
+  severity: 'error',
+  fix: `remove the ${SIDECAR_ANNOTATIONS.interceptionMode} annotation (or set it to ${INTERCEPTION_MODES.redirect})`,
+  check: (r) => {
+    const found = podAnnotations(r);
+    const mode = found?.annotations[SIDECAR_ANNOTATIONS.interceptionMode];
+    if (!found || typeof mode !== 'string' || mode === INTERCEPTION_MODES.redirect) return [];
+    return [{ path: [...found.path, SIDECAR_ANNOTATIONS.interceptionMode], message: `interception mode ${mode}` }];
+  },
 };
 
 /** Every `trafficPolicy` of a DestinationRule with its path: top level, per port, per subset. */
@@ -350,6 +386,7 @@ export const LINT_RULES: readonly LintRule[] = [
   networkingVersion,
   unservedNetworkingKind,
   envoyFilter,
+  interceptionMode,
   loadBalancerRule('traffic.consistent-hash-lb', 'consistentHash', 'consistent-hash'),
   loadBalancerRule('traffic.locality-lb', 'localityLbSetting', 'locality-weighted'),
   websocket,

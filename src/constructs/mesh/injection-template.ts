@@ -6,19 +6,35 @@
  *
  * Package-time facts (trust domain, pilot address, SDS or secret certificates,
  * GCP_METADATA, tracing) are written into the text as literals from MeshValues and
- * the proxy catalog; only what depends on the pod is left to the injector: the app
- * label, namespace, ports, annotations and service account. The template uses only
- * functions of the Istio 1.4 injector (`annotation`, `valueOrDefault`, `index`,
- * `applicationPorts`, `includeInboundPorts`, `excludeInboundPort`, `toJSON`, `toLower`).
+ * the proxy catalog. What depends on the pod is left to the injector: the app label,
+ * namespace, ports, service account, and every annotation the Istio 1.4.6 template
+ * honours (`catalog/sidecar-annotations.ts`, SPEC section 12), with its semantics:
+ * `proxyCPU`/`proxyMemory` set requests and drop the fixed limits, status port `0`
+ * drops the readiness probe and `--statusPort`, `interceptionMode` NONE drops the init
+ * container and TPROXY gives the proxy NET_ADMIN as root, and so on.
+ *
+ * The template uses only Go's builtins and functions of the Istio 1.4 injector
+ * (`annotation`, `isset`, `index`, `valueOrDefault`, `structToJSON`, `toJSON`,
+ * `fromJSON`, `applicationPorts`, `excludeInboundPort`, `contains`, `toLower`).
+ * Every string that comes from the pod is written with `structToJSON`, a JSON string
+ * and so a valid YAML scalar whatever it holds.
+ *
+ * Deliberate differences from the 1.4.6 template (for the upstream-differences list):
+ * hardened security contexts (no privilege escalation, all capabilities dropped,
+ * read-only root filesystem; TPROXY adds only NET_ADMIN), a resources block on
+ * istio-init, SDS and the projected token on GKE and the istio.<sa> secret on-prem
+ * chosen at package time, the status port declared as a container port,
+ * `--stsPort` and GCP_METADATA (ASM), `userVolume` honoured with SDS too (1.4.6 adds
+ * the volumes only without SDS, leaving their mounts dangling), and
+ * `bootstrapOverride` through ISTIO_BOOTSTRAP_OVERRIDE alone: 1.4.6 also passes
+ * `--templateFile=/etc/istio/custom-bootstrap/envoy_bootstrap.json`, a file the
+ * documented ConfigMap (`custom_bootstrap.json`) does not have; Istio removed it
+ * (istio/istio#20240).
  */
 import { imageRef } from '../../catalog/release';
 import { PROXY } from '../../catalog/proxy';
+import { CUSTOM_BOOTSTRAP, INTERCEPTION_MODES, SIDECAR_ANNOTATIONS as A, STATUS_PORT_OFF } from '../../catalog/sidecar-annotations';
 import type { MeshValues } from './values';
-
-/** Go template fragment: an annotation of the pod, or `fallback` (a literal). */
-function annotation(name: string, fallback: string): string {
-  return `{{ annotation .ObjectMeta \`${name}\` \`${fallback}\` }}`;
-}
 
 /** A YAML double-quoted scalar (JSON strings are valid YAML). */
 function q(text: string): string {
@@ -50,11 +66,52 @@ export function sdsAudience(values: MeshValues): string {
   return values.sdsTokenAudience ?? values.trustDomain;
 }
 
+// --- Go template fragments: expressions, to nest; `json` outputs one ---
+
+/** A Go raw string literal. */
+function lit(text: string): string {
+  if (text.includes('`')) throw new Error(`a backquote cannot be in a Go raw string: ${text}`);
+  return `\`${text}\``;
+}
+
+/** The pod's annotation, or `fallback` (a literal). */
+function ann(name: string, fallback: string): string {
+  return `(annotation .ObjectMeta ${lit(name)} ${lit(fallback)})`;
+}
+
+/** Whether the pod has the annotation (set, even to ""). */
+function isset(name: string): string {
+  return `(isset .ObjectMeta.Annotations ${lit(name)})`;
+}
+
+/** The pod's annotation value (it is set). */
+function value(name: string): string {
+  return `(index .ObjectMeta.Annotations ${lit(name)})`;
+}
+
+/** Output of an expression as a JSON string: a YAML scalar whatever the pod put in it. */
+function json(expr: string): string {
+  return `{{ structToJSON ${expr} }}`;
+}
+
+/** Template variables set once at the top. */
+const MODE = '$interceptionMode';
+const STATUS_PORT = '$statusPort';
+const STATUS_ON = `(ne ${STATUS_PORT} ${lit(STATUS_PORT_OFF)})`;
+const TPROXY = `(eq ${MODE} ${lit(INTERCEPTION_MODES.tproxy)})`;
+
+/** A YAML list item per entry: literals quoted here, `{ expr }` rendered by the injector as JSON strings. */
+type Item = string | { readonly expr: string } | { readonly raw: string };
+
+function items(indent: string, entries: readonly Item[]): string[] {
+  return entries.map((e) => (typeof e === 'string' ? `${indent}- ${q(e)}` : 'expr' in e ? `${indent}- ${json(e.expr)}` : e.raw));
+}
+
 /**
  * The pilot-agent arguments of the injected sidecar, in the order ASM 1.4.6 runs
- * them (seed slide 39). Pod-dependent ones are Go template expressions.
+ * them (seed slide 39); pod-dependent ones are template expressions or blocks.
  */
-export function sidecarArgs(values: MeshValues): string[] {
+function sidecarArgs(values: MeshValues): Item[] {
   const zipkin = zipkinAddress(values);
   return [
     'proxy',
@@ -66,16 +123,16 @@ export function sidecarArgs(values: MeshValues): string[] {
     '--binaryPath',
     PROXY.binaryPath,
     '--serviceCluster',
-    '{{ valueOrDefault (index .ObjectMeta.Labels `app`) (valueOrDefault .DeploymentMeta.Name `istio-proxy`) }}.$(POD_NAMESPACE)',
+    { expr: `(print (valueOrDefault (index .ObjectMeta.Labels ${lit('app')}) (valueOrDefault .DeploymentMeta.Name ${lit('istio-proxy')})) ${lit('.$(POD_NAMESPACE)')})` },
     '--drainDuration',
     PROXY.drainDuration,
     '--parentShutdownDuration',
     PROXY.parentShutdownDuration,
     '--discoveryAddress',
-    PROXY.discoveryAddress,
+    { expr: ann(A.discoveryAddress, PROXY.discoveryAddress) },
     ...(zipkin ? ['--zipkinAddress', zipkin] : []),
-    `--proxyLogLevel=${PROXY.logLevel}`,
-    `--proxyComponentLogLevel=${PROXY.componentLogLevel}`,
+    { expr: `(print ${lit('--proxyLogLevel=')} ${ann(A.logLevel, PROXY.logLevel)})` },
+    { expr: `(print ${lit('--proxyComponentLogLevel=')} ${ann(A.componentLogLevel, PROXY.componentLogLevel)})` },
     '--connectTimeout',
     PROXY.connectTimeout,
     '--proxyAdminPort',
@@ -83,20 +140,23 @@ export function sidecarArgs(values: MeshValues): string[] {
     '--concurrency',
     String(PROXY.concurrency),
     '--controlPlaneAuthPolicy',
-    PROXY.controlPlaneAuthPolicy,
+    { expr: ann(A.controlPlaneAuthPolicy, PROXY.controlPlaneAuthPolicy) },
     '--dnsRefreshRate',
     PROXY.dnsRefreshRate,
+    // Status port 0: no readiness endpoint (Istio 1.4.6 drops both flags).
+    { raw: `  {{- if ${STATUS_ON} }}` },
     '--statusPort',
-    annotation('status.sidecar.istio.io/port', String(PROXY.statusPort)),
+    { expr: STATUS_PORT },
     '--applicationPorts',
-    '{{ annotation .ObjectMeta `readiness.status.sidecar.istio.io/applicationPorts` (applicationPorts .Spec.Containers) }}',
+    { expr: `(annotation .ObjectMeta ${lit(A.readinessApplicationPorts)} (applicationPorts .Spec.Containers))` },
+    { raw: '  {{- end }}' },
     `--stsPort=${PROXY.stsPort}`,
     `--trust-domain=${values.trustDomain}`,
   ];
 }
 
-/** The `istio-init` container's iptables arguments (REDIRECT interception, the only mode ASM supports). */
-export function initArgs(): string[] {
+/** The `istio-init` container's istio-iptables arguments. */
+function initArgs(): Item[] {
   return [
     '-p',
     String(PROXY.outboundCapturePort),
@@ -105,36 +165,78 @@ export function initArgs(): string[] {
     '-u',
     String(PROXY.uid),
     '-m',
-    'REDIRECT',
+    { expr: MODE },
     '-i',
-    annotation('traffic.sidecar.istio.io/includeOutboundIPRanges', '*'),
+    { expr: ann(A.includeOutboundIPRanges, '*') },
     '-x',
-    annotation('traffic.sidecar.istio.io/excludeOutboundIPRanges', ''),
+    { expr: ann(A.excludeOutboundIPRanges, '') },
     '-b',
-    annotation('traffic.sidecar.istio.io/includeInboundPorts', '*'),
+    { expr: ann(A.includeInboundPorts, '*') },
     '-d',
-    `{{ excludeInboundPort ${inner(annotation('status.sidecar.istio.io/port', String(PROXY.statusPort)))} ${inner(annotation('traffic.sidecar.istio.io/excludeInboundPorts', ''))} }}`,
+    { expr: EXCLUDE_INBOUND },
+    { raw: `  {{- if ${isset(A.excludeOutboundPorts)} }}` },
+    '-o',
+    { expr: value(A.excludeOutboundPorts) },
+    { raw: '  {{- end }}' },
+    { raw: `  {{- if ${isset(A.kubevirtInterfaces)} }}` },
+    '-k',
+    { expr: value(A.kubevirtInterfaces) },
+    { raw: '  {{- end }}' },
   ];
 }
 
-/** `{{ f x }}` -> `(f x)`, to nest an action as an argument. */
-function inner(action: string): string {
-  return `(${action.slice(3, -3)})`;
-}
+/** Inbound ports left alone: the annotation's, plus the status port (kubelet probes it directly). */
+const EXCLUDE_INBOUND = `(excludeInboundPort ${STATUS_PORT} ${ann(A.excludeInboundPorts, '')})`;
 
-function list(indent: string, items: readonly string[]): string[] {
-  return items.map((i) => `${indent}- ${q(i)}`);
-}
-
-function resources(indent: string, r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }, cpu?: string, memory?: string): string[] {
+function resources(indent: string, r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }): string[] {
   return [
     `${indent}resources:`,
     `${indent}  requests:`,
-    `${indent}    cpu: ${q(cpu ?? r.requests.cpu)}`,
-    `${indent}    memory: ${q(memory ?? r.requests.memory)}`,
+    `${indent}    cpu: ${q(r.requests.cpu)}`,
+    `${indent}    memory: ${q(r.requests.memory)}`,
     `${indent}  limits:`,
     `${indent}    cpu: ${q(r.limits.cpu)}`,
     `${indent}    memory: ${q(r.limits.memory)}`,
+  ];
+}
+
+/**
+ * The proxy's resources: the fixed requests and limits, or, when the pod sets
+ * `proxyCPU` or `proxyMemory`, those requests and no limits (as Istio 1.4.6: a request
+ * above a fixed limit is a pod the API server refuses).
+ */
+function proxyResources(): string[] {
+  return [
+    '  resources:',
+    `  {{- if or ${isset(A.proxyCPU)} ${isset(A.proxyMemory)} }}`,
+    '    requests:',
+    `    {{- if ${isset(A.proxyCPU)} }}`,
+    `      cpu: ${json(value(A.proxyCPU))}`,
+    '    {{- end }}',
+    `    {{- if ${isset(A.proxyMemory)} }}`,
+    `      memory: ${json(value(A.proxyMemory))}`,
+    '    {{- end }}',
+    '  {{- else }}',
+    ...resources('  ', PROXY.resources).slice(1),
+    '  {{- end }}',
+  ];
+}
+
+/**
+ * Entries of a JSON-map annotation (`name -> object`) as YAML list items `- name: …`
+ * with the object's fields, each field a JSON value (valid YAML in flow style).
+ * Ranging over a map is in sorted key order in Go, so the output is deterministic.
+ */
+function jsonMapItems(indent: string, annotationName: string): string[] {
+  return [
+    `${indent}{{- if ${isset(annotationName)} }}`,
+    `${indent}{{- range $name, $entry := fromJSON ${value(annotationName)} }}`,
+    `${indent}- name: {{ structToJSON $name }}`,
+    `${indent}  {{- range $field, $value := $entry }}`,
+    `${indent}  {{ structToJSON $field }}: {{ structToJSON $value }}`,
+    `${indent}  {{- end }}`,
+    `${indent}{{- end }}`,
+    `${indent}{{- end }}`,
   ];
 }
 
@@ -142,23 +244,37 @@ function env(name: string, value: string): string[] {
   return [`  - name: ${name}`, `    value: ${q(value)}`];
 }
 
+function envExpr(name: string, expr: string): string[] {
+  return [`  - name: ${name}`, `    value: ${json(expr)}`];
+}
+
 function fieldEnv(name: string, fieldPath: string): string[] {
   return [`  - name: ${name}`, '    valueFrom:', '      fieldRef:', `        fieldPath: ${fieldPath}`];
 }
 
+/** The proxy image: the annotation's (a full reference, or an image name on the mesh's hub and tag), else ASM's. */
+function proxyImageLine(values: MeshValues): string {
+  const image = ann(A.proxyImage, imageRef(values.release, 'proxy', values.hub, values.tag));
+  return `  image: {{ if contains ${lit('/')} ${image} }}${json(image)}{{ else }}${json(`(print ${lit(`${values.hub}/`)} ${image} ${lit(`:${values.tag}`)})`)}{{ end }}`;
+}
+
 /** The injector template text for a mesh. */
 export function injectionTemplate(values: MeshValues): string {
-  const proxyImage = imageRef(values.release, 'proxy', values.hub, values.tag);
+  const initImage = imageRef(values.release, 'proxy', values.hub, values.tag);
   const sds = usesSds(values);
   const lines: string[] = [
+    `{{- ${MODE} := ${ann(A.interceptionMode, INTERCEPTION_MODES.redirect)} }}`,
+    `{{- ${STATUS_PORT} := ${ann(A.statusPort, String(PROXY.statusPort))} }}`,
     'rewriteAppHTTPProbe: false',
+    // NONE: no traffic capture, so no iptables init container (Istio 1.4.6).
+    `{{- if ne ${MODE} ${lit(INTERCEPTION_MODES.none)} }}`,
     'initContainers:',
     '- name: istio-init',
-    `  image: ${q(proxyImage)}`,
+    `  image: ${q(initImage)}`,
     '  command:',
     '  - istio-iptables',
     '  args:',
-    ...list('  ', initArgs()),
+    ...items('  ', initArgs()),
     '  imagePullPolicy: IfNotPresent',
     ...resources('  ', PROXY.initResources),
     '  securityContext:',
@@ -174,76 +290,110 @@ export function injectionTemplate(values: MeshValues): string {
     '    runAsGroup: 0',
     '    runAsNonRoot: false',
     '    runAsUser: 0',
+    '{{- end }}',
     'containers:',
     '- name: istio-proxy',
-    `  image: ${q(proxyImage)}`,
+    proxyImageLine(values),
     '  ports:',
     `  - containerPort: ${PROXY.prometheusPort}`,
     '    protocol: TCP',
     '    name: http-envoy-prom',
-    `  - containerPort: ${PROXY.statusPort}`,
+    `  {{- if ${STATUS_ON} }}`,
+    `  - containerPort: {{ ${STATUS_PORT} }}`,
     '    protocol: TCP',
     '    name: http-status',
+    '  {{- end }}',
     '  args:',
-    ...list('  ', sidecarArgs(values)),
+    ...items('  ', sidecarArgs(values)),
     '  env:',
     ...fieldEnv('POD_NAME', 'metadata.name'),
     ...fieldEnv('POD_NAMESPACE', 'metadata.namespace'),
     ...fieldEnv('INSTANCE_IP', 'status.podIP'),
     ...fieldEnv('SERVICE_ACCOUNT', 'spec.serviceAccountName'),
+    ...fieldEnv('HOST_IP', 'status.hostIP'),
+    // The pod's container ports as JSON (corev1.ContainerPort), as Istio 1.4.6 sets them.
+    '  - name: ISTIO_META_POD_PORTS',
+    '    value: |-',
+    '      [{{ $first := true }}{{ range $c := .Spec.Containers }}{{ range $p := $c.Ports }}{{ if not $first }},{{ end }}{{ structToJSON $p }}{{ $first = false }}{{ end }}{{ end }}]',
+    ...env('ISTIO_META_CLUSTER_ID', 'Kubernetes'),
     ...fieldEnv('ISTIO_META_POD_NAME', 'metadata.name'),
     ...fieldEnv('ISTIO_META_CONFIG_NAMESPACE', 'metadata.namespace'),
-    ...env('ISTIO_META_CLUSTER_ID', 'Kubernetes'),
     ...env('SDS_ENABLED', sds ? 'true' : 'false'),
-    ...env('ISTIO_META_INTERCEPTION_MODE', 'REDIRECT'),
-    ...env('ISTIO_META_INCLUDE_INBOUND_PORTS', '{{ annotation .ObjectMeta `traffic.sidecar.istio.io/includeInboundPorts` (applicationPorts .Spec.Containers) }}'),
-    // JSON in a block scalar: quotes in it need no escaping
+    ...envExpr('ISTIO_META_INTERCEPTION_MODE', MODE),
+    ...envExpr('ISTIO_META_INCLUDE_INBOUND_PORTS', `(annotation .ObjectMeta ${lit(A.includeInboundPorts)} (applicationPorts .Spec.Containers))`),
+    // All annotations, JSON in a block scalar: pilot-agent reads statsInclusion* from here.
+    '  {{- if .ObjectMeta.Annotations }}',
+    '  - name: ISTIO_METAJSON_ANNOTATIONS',
+    '    value: |',
+    '      {{ toJSON .ObjectMeta.Annotations }}',
+    '  {{- end }}',
     '  - name: ISTIO_METAJSON_LABELS',
     '    value: |',
     '      {{ toJSON .ObjectMeta.Labels }}',
     '  {{- if .DeploymentMeta.Name }}',
-    ...env('ISTIO_META_WORKLOAD_NAME', '{{ .DeploymentMeta.Name }}'),
+    ...envExpr('ISTIO_META_WORKLOAD_NAME', '.DeploymentMeta.Name'),
     '  {{- end }}',
     '  {{- if and .TypeMeta.APIVersion .DeploymentMeta.Name }}',
-    ...env(
+    ...envExpr(
       'ISTIO_META_OWNER',
-      'kubernetes://apis/{{ .TypeMeta.APIVersion }}/namespaces/{{ valueOrDefault .DeploymentMeta.Namespace `default` }}/{{ toLower .TypeMeta.Kind }}s/{{ .DeploymentMeta.Name }}',
+      `(print ${lit('kubernetes://apis/')} .TypeMeta.APIVersion ${lit('/namespaces/')} (valueOrDefault .DeploymentMeta.Namespace ${lit('default')}) ${lit('/')} (toLower .TypeMeta.Kind) ${lit('s/')} .DeploymentMeta.Name)`,
     ),
+    '  {{- end }}',
+    `  {{- if ${isset(A.bootstrapOverride)} }}`,
+    ...env('ISTIO_BOOTSTRAP_OVERRIDE', CUSTOM_BOOTSTRAP.file),
     '  {{- end }}',
     ...env('ISTIO_META_MESH_ID', values.meshId ?? values.trustDomain),
     ...(values.platform === 'gke' && values.gcpMetadata ? env('GCP_METADATA', values.gcpMetadata) : []),
     ...(values.telemetry.tracing === 'stackdriver' ? env('STACKDRIVER_TRACING_ENABLED', 'true') : []),
     '  imagePullPolicy: IfNotPresent',
+    `  {{- if ${STATUS_ON} }}`,
     '  readinessProbe:',
     '    httpGet:',
     '      path: /healthz/ready',
-    `      port: ${annotation('status.sidecar.istio.io/port', String(PROXY.statusPort))}`,
-    `    initialDelaySeconds: ${annotation('readiness.status.sidecar.istio.io/initialDelaySeconds', String(PROXY.readiness.initialDelaySeconds))}`,
-    `    periodSeconds: ${annotation('readiness.status.sidecar.istio.io/periodSeconds', String(PROXY.readiness.periodSeconds))}`,
-    `    failureThreshold: ${annotation('readiness.status.sidecar.istio.io/failureThreshold', String(PROXY.readiness.failureThreshold))}`,
+    `      port: {{ ${STATUS_PORT} }}`,
+    `    initialDelaySeconds: {{ ${ann(A.readinessInitialDelaySeconds, String(PROXY.readiness.initialDelaySeconds))} }}`,
+    `    periodSeconds: {{ ${ann(A.readinessPeriodSeconds, String(PROXY.readiness.periodSeconds))} }}`,
+    `    failureThreshold: {{ ${ann(A.readinessFailureThreshold, String(PROXY.readiness.failureThreshold))} }}`,
+    '  {{- end }}',
     '  securityContext:',
     '    allowPrivilegeEscalation: false',
     '    capabilities:',
+    // TPROXY: Envoy binds transparent sockets, which takes NET_ADMIN as root (Istio 1.4.6).
+    `      {{- if ${TPROXY} }}`,
+    '      add:',
+    '      - NET_ADMIN',
+    '      {{- end }}',
     '      drop:',
     '      - ALL',
     '    privileged: false',
     '    readOnlyRootFilesystem: true',
     `    runAsGroup: ${PROXY.uid}`,
+    `    {{- if ${TPROXY} }}`,
+    '    runAsNonRoot: false',
+    '    runAsUser: 0',
+    '    {{- else }}',
     '    runAsNonRoot: true',
     `    runAsUser: ${PROXY.uid}`,
-    ...resources(
-      '  ',
-      PROXY.resources,
-      annotation('sidecar.istio.io/proxyCPU', PROXY.resources.requests.cpu),
-      annotation('sidecar.istio.io/proxyMemory', PROXY.resources.requests.memory),
-    ),
+    '    {{- end }}',
+    ...proxyResources(),
     '  volumeMounts:',
+    `  {{- if ${isset(A.bootstrapOverride)} }}`,
+    `  - mountPath: ${CUSTOM_BOOTSTRAP.mountPath}`,
+    `    name: ${CUSTOM_BOOTSTRAP.volume}`,
+    '    readOnly: true',
+    '  {{- end }}',
     `  - mountPath: ${PROXY.configPath}`,
     '    name: istio-envoy',
     ...(sds
       ? [`  - mountPath: ${PROXY.sdsUdsDir}`, '    name: sds-uds-path', '    readOnly: true', '  - mountPath: /var/run/secrets/tokens', '    name: istio-token']
       : ['  - mountPath: /etc/certs/', '    name: istio-certs', '    readOnly: true']),
+    ...jsonMapItems('  ', A.userVolumeMount),
     'volumes:',
+    `{{- if ${isset(A.bootstrapOverride)} }}`,
+    `- name: ${CUSTOM_BOOTSTRAP.volume}`,
+    '  configMap:',
+    `    name: ${json(value(A.bootstrapOverride))}`,
+    '{{- end }}',
     '- name: istio-envoy',
     '  emptyDir:',
     '    medium: Memory',
@@ -264,14 +414,17 @@ export function injectionTemplate(values: MeshValues): string {
           '- name: istio-certs',
           '  secret:',
           '    optional: true',
-          '    secretName: "istio.{{ valueOrDefault .Spec.ServiceAccountName `default` }}"',
+          `    secretName: ${json(`(print ${lit('istio.')} (valueOrDefault .Spec.ServiceAccountName ${lit('default')}))`)}`,
         ]),
+    ...jsonMapItems('', A.userVolume),
+    // Read by the injector when Istio CNI sets up capture instead of istio-init.
     'podRedirectAnnot:',
-    '  sidecar.istio.io/interceptionMode: "REDIRECT"',
-    `  traffic.sidecar.istio.io/includeOutboundIPRanges: ${q(annotation('traffic.sidecar.istio.io/includeOutboundIPRanges', '*'))}`,
-    `  traffic.sidecar.istio.io/excludeOutboundIPRanges: ${q(annotation('traffic.sidecar.istio.io/excludeOutboundIPRanges', ''))}`,
-    `  traffic.sidecar.istio.io/includeInboundPorts: ${q('{{ annotation .ObjectMeta `traffic.sidecar.istio.io/includeInboundPorts` (includeInboundPorts .Spec.Containers) }}')}`,
-    `  traffic.sidecar.istio.io/excludeInboundPorts: ${q(initArgs()[initArgs().length - 1])}`,
+    `  ${A.interceptionMode}: ${json(MODE)}`,
+    `  ${A.includeOutboundIPRanges}: ${json(ann(A.includeOutboundIPRanges, '*'))}`,
+    `  ${A.excludeOutboundIPRanges}: ${json(ann(A.excludeOutboundIPRanges, ''))}`,
+    `  ${A.includeInboundPorts}: ${json(`(annotation .ObjectMeta ${lit(A.includeInboundPorts)} (includeInboundPorts .Spec.Containers))`)}`,
+    `  ${A.excludeInboundPorts}: ${json(EXCLUDE_INBOUND)}`,
+    `  ${A.excludeOutboundPorts}: ${json(ann(A.excludeOutboundPorts, ''))}`,
   ];
   return lines.join('\n') + '\n';
 }
