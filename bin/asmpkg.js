@@ -7,6 +7,12 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
-require('../lib/cli/main').main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+// A fresh clone has no lib/ until the first build: make it rather than fail. (Only its
+// presence is checked here; `npm run build` after changing src/.)
+if (!require('./build-if-needed').buildIfNeeded({ checkSources: false })) {
+  process.exitCode = 2;
+} else {
+  require('../lib/cli/main').main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

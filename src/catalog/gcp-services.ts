@@ -33,3 +33,16 @@ export const GKE_API = {
   loggingService: 'logging.googleapis.com/kubernetes',
   monitoringService: 'monitoring.googleapis.com/kubernetes',
 } as const;
+
+/**
+ * How today's anthoscli (0.2.x) places each resource it applies: the annotation names
+ * the cluster. Google Cloud resources (Config Connector) go to `bootstrap://`, resources
+ * inside a GKE cluster (the IstioControlPlane) to `gke://PROJECT_ID/LOCATION/CLUSTER`.
+ * ASM's own packages switched to it with release 1.6; `metadata.clusterName`, which the
+ * anthoscli of March 2020 read, is deprecated.
+ */
+export const ANTHOSCLI_PLACEMENT = {
+  annotation: 'gke.io/cluster',
+  bootstrap: 'bootstrap://',
+  gkePrefix: 'gke://',
+} as const;

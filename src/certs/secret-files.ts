@@ -1,4 +1,4 @@
-import { PACKAGE_DIRS } from '../render/layout';
+import { PACKAGE_DIRS } from '../catalog/layout';
 import type { Profile } from '../catalog/profiles';
 import { TD_INJECTOR } from '../catalog/traffic-director';
 import { App, Chart } from 'cdk8s';

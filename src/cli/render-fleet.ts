@@ -7,7 +7,7 @@ import type { ClusterSpec, FleetDelivery } from '../config/model';
 import { InputError } from '../config/problems';
 import { resolveCluster, resolveFleetDelivery } from '../config/resolve';
 import { gitopsFiles } from '../gitops';
-import { PACKAGE_DIRS } from '../render/layout';
+import { PACKAGE_DIRS } from '../catalog/layout';
 import { INDEX_FILE, IndexCluster, indexedFile, IndexInput, parsePreviousIndex, PreviousIndex, renderIndex } from '../render/index-file';
 import type { RenderedFile } from '../render/types';
 import type { ClusterJob, ClusterResult, JobContext, WorkerInput, WorkerMessage } from './cluster-job';

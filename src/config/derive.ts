@@ -1,4 +1,4 @@
-import { GKE_API } from '../catalog/gcp-services';
+import { ANTHOSCLI_PLACEMENT, GKE_API } from '../catalog/gcp-services';
 import type { GkeIdentity } from './model';
 
 /**
@@ -13,6 +13,7 @@ export function gkeIdentity(projectId: string, projectNumber: string, location: 
     gcpMetadata: `${projectId}|${projectNumber}|${cluster}|${location}`,
     clusterUrl: `${GKE_API.clusterUrlBase}/projects/${projectId}/locations/${location}/clusters/${cluster}`,
     kccClusterName: `${projectId}/${location}/${cluster}`,
+    gkeClusterId: `${ANTHOSCLI_PLACEMENT.gkePrefix}${projectId}/${location}/${cluster}`,
   };
 }
 

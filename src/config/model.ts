@@ -90,6 +90,8 @@ export interface GkeIdentity {
   readonly workloadPool: string;
   readonly gcpMetadata: string;
   readonly clusterUrl: string;
-  /** Config Connector `clusterName`: PROJECT/LOCATION/CLUSTER. */
+  /** Config Connector `clusterName`: PROJECT/LOCATION/CLUSTER (what the anthoscli of 2020 read). */
   readonly kccClusterName: string;
+  /** Today's anthoscli cluster id, `gke://PROJECT/LOCATION/CLUSTER` (annotation `gke.io/cluster`). */
+  readonly gkeClusterId: string;
 }

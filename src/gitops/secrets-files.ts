@@ -1,4 +1,4 @@
-import { PACKAGE_DIRS } from '../render/layout';
+import { PACKAGE_DIRS } from '../catalog/layout';
 import type { SecretRenderedApart } from '../certs';
 import type { ClusterSpec } from '../config/model';
 import { externalSecrets, Upload } from './external-secrets';

@@ -1,4 +1,4 @@
-import { PACKAGE_DIRS } from '../render/layout';
+import { PACKAGE_DIRS } from '../catalog/layout';
 
 /**
  * The order a GitOps controller applies a package in, as stages: the CRDs; the

@@ -75,6 +75,8 @@ const cluster = { marker: 'CLUSTER', setter: 'cluster-name' };
 /** The ASM 1.4 package's substitutions (same names, patterns and markers), and two for network links. */
 export const KNOWN_SUBSTITUTIONS: readonly KnownSubstitution[] = [
   { name: 'cluster', pattern: 'PROJECT/ZONE/CLUSTER', markers: [project, zone, cluster] },
+  // today's anthoscli cluster id (annotation gke.io/cluster), named as in ASM 1.6's packages
+  { name: 'gkeio-cluster', pattern: 'gke://PROJECT/ZONE/CLUSTER', markers: [project, zone, cluster] },
   { name: 'mesh_id', pattern: 'proj-PROJECTNO', markers: [{ marker: 'PROJECTNO', setter: 'gcloud.project.projectNumber' }] },
   { name: 'workload_identity', pattern: 'PROJECT.svc.id.goog', markers: [project] },
   {

@@ -1,13 +1,16 @@
 import type { Profile } from '../config/schema';
-import { isAsmProfile } from '../catalog/profiles';
 import { installGuide } from '../profiles/install-guide';
 import { renderCluster } from '../render/render-cluster';
 import { annotatePackage, PackageFormat, SetterSpec, UnsupportedField, V1_SETTERS_FILE } from '../setters/annotate';
 import type { PackageFile } from '../setters/types';
 import { ASM_SETTERS, FIELD_RULES, KNOWN_SUBSTITUTIONS } from './asm-setters';
-import { packageSpec } from './spec';
+import { regionOf } from '../util/location';
+import { packageSpec, PLACEHOLDERS } from './spec';
 
-/** Profiles with a committed package, in `packages/<profile>/`. */
+/**
+ * Profiles with a committed package: kpt v1 in `packages/<profile>/` (what kpt 1.x and
+ * today's anthoscli read), kpt v0 in `packages/v0/<profile>/` (for kpt 0.x).
+ */
 export const PACKAGE_PROFILES: readonly Profile[] = ['gke', 'gke-istioctl', 'onprem', 'istio-on-gke'];
 
 export interface GeneratedPackage {
@@ -35,81 +38,88 @@ function description(profile: Profile, version: string): string {
   }
 }
 
+/**
+ * The shell variables a kpt package's INSTALL.md uses for the cluster's values: the user
+ * sets them once, passes them to `asmpkg set` and every step reads them, so the guide
+ * holds no placeholder that a set would leave behind (INSTALL.md carries no setter comments).
+ */
+const SHELL_VARIABLES: readonly { readonly setter?: string; readonly variable: string; readonly placeholder: string; readonly example: string; readonly meaning: string }[] = [
+  { setter: 'gcloud.core.project', variable: 'PROJECT', placeholder: PLACEHOLDERS.projectId, example: 'my-project', meaning: 'Google Cloud project ID' },
+  { setter: 'gcloud.project.projectNumber', variable: 'PROJECT_NUM', placeholder: PLACEHOLDERS.projectNumber, example: '123456789012', meaning: 'its number' },
+  { setter: 'cluster-name', variable: 'CLUSTER', placeholder: PLACEHOLDERS.cluster, example: 'my-cluster', meaning: 'cluster name' },
+  { setter: 'gcloud.compute.zone', variable: 'LOCATION', placeholder: PLACEHOLDERS.location, example: 'europe-west1-b', meaning: 'zone or region of the cluster' },
+  { setter: 'gcloud.compute.region', variable: 'REGION', placeholder: regionOf(PLACEHOLDERS.location), example: 'europe-west1', meaning: 'region of that location' },
+  { setter: 'gcloud.core.account', variable: 'ADMIN', placeholder: PLACEHOLDERS.adminUser, example: 'you@example.com', meaning: 'user granted cluster-admin' },
+  { setter: 'ingress.loadBalancerIP', variable: 'INGRESS_VIP', placeholder: PLACEHOLDERS.loadBalancerIP, example: '203.0.113.10', meaning: 'ingress gateway VIP' },
+];
+
+/** The variables a package's guide needs: those of its setters, and any whose placeholder the install steps show. */
+function variablesFor(setters: readonly SetterSpec[], steps: string): typeof SHELL_VARIABLES {
+  return SHELL_VARIABLES.filter((v) => steps.includes(v.placeholder) || setters.some((s) => s.name === v.setter));
+}
+
+/** The install steps with the package's placeholders replaced by the shell variables. */
+function withVariables(guide: string): string {
+  let out = guide.replace(/--zone us-central1-c\b/g, '--location ${LOCATION}');
+  for (const v of [...SHELL_VARIABLES].sort((a, b) => b.placeholder.length - a.placeholder.length)) out = out.split(v.placeholder).join(`\${${v.variable}}`);
+  return out;
+}
+
 function setterTable(setters: readonly SetterSpec[]): string[] {
+  const variable = (name: string) => SHELL_VARIABLES.find((v) => v.setter === name)?.variable;
   return [
-    '| setter | placeholder | |',
+    '| setter | shell variable below | |',
     '|---|---|---|',
-    ...setters.map((s) => `| \`${s.name}\` | \`${s.value}\` | ${s.description ?? ''}${s.isSet ? ' (release value)' : ''} |`),
+    ...setters.map((s) => `| \`${s.name}\` | ${variable(s.name) ? `\`${variable(s.name)}\`` : ''} | ${s.description ?? ''}${s.isSet ? ' (release value)' : ''} |`),
   ];
 }
 
-/** Values the INSTALL.md examples set. */
-const EXAMPLE_VALUES: Readonly<Record<string, string>> = {
-  'gcloud.core.project': 'my-project',
-  'gcloud.project.projectNumber': '123456789012',
-  'cluster-name': 'my-cluster',
-  'gcloud.compute.zone': 'europe-west1-b',
-  'gcloud.compute.region': 'europe-west1',
-  'gcloud.core.account': 'you@example.com',
-  'ingress.loadBalancerIP': '203.0.113.10',
-};
-
 /** The first part of INSTALL.md: how to fill in the package before the install steps. */
-function preamble(profile: Profile, format: PackageFormat, setters: readonly SetterSpec[]): string[] {
-  const example = setters.filter((s) => EXAMPLE_VALUES[s.name]).map((s) => `${s.name}=${EXAMPLE_VALUES[s.name]}`);
-  const first = setters.find((s) => EXAMPLE_VALUES[s.name])!;
+function preamble(profile: Profile, format: PackageFormat, setters: readonly SetterSpec[], steps: string): string[] {
+  const vars = variablesFor(setters, steps);
+  const setCommand = `asmpkg set . ${vars
+    .filter((v) => v.setter && setters.some((s) => s.name === v.setter))
+    .map((v) => `${v.setter}=$${v.variable}`)
+    .join(' \\\n    ')}`;
   const lines = [
     `# kpt package \`${profile}\``,
     '',
-    'Rendered by asmpkg (`npm run packages`) with the placeholders below; do not edit by hand.',
-    'Set your values first; the install steps further down show the placeholders.',
+    'Rendered by asmpkg (`npm run packages`) with placeholder values; do not edit by hand.',
+    `Its setters (current values in \`${format === 'v1' ? V1_SETTERS_FILE : 'Kptfile'}\`):`,
     '',
     ...setterTable(setters),
+    '',
+    'Commands below call `asmpkg`. In a clone of asmpkg, after `npm ci` there, define it once in',
+    'your shell (the commands run in this directory):',
+    '',
+    '```sh',
+    'asmpkg() { npx --prefix /path/to/asmpkg asmpkg "$@"; }',
+    '```',
+    '',
+    'Set these shell variables to your cluster\'s values; the set below and every install step use them:',
+    '',
+    ...vars.map((v) => `- \`${v.variable}\`: ${v.meaning}`),
+    '',
+    '```sh',
+    vars.map((v) => `${v.variable}=${v.example}`).join(' '),
+    '```',
     '',
   ];
   if (format === 'v0') {
     const gcloud = setters.some((s) => s.name === 'gcloud.core.project');
     lines.push(
-      'kpt v0 setters (`Kptfile` kpt.dev/v1alpha1): list and set them with kpt or asmpkg.' +
+      `kpt v0 setters (\`Kptfile\` kpt.dev/v1alpha1, for kpt 0.x: \`kpt pkg get REPO.git/packages/v0/${profile} DIR\`; kpt 1.x reads \`packages/${profile}\`): list and set them with kpt 0.x (\`kpt cfg list-setters .\`, \`kpt cfg set . NAME VALUE\`) or asmpkg.` +
         (gcloud ? ' `kpt pkg get` fills `gcloud.core.project` and `gcloud.project.projectNumber` from your gcloud config.' : ''),
-      '',
-      '```sh',
-      'kpt cfg list-setters .',
-      `kpt cfg set . ${first.name} ${EXAMPLE_VALUES[first.name]}`,
-      `asmpkg set . ${example.join(' \\\n    ')}`,
-      '```',
     );
   } else {
     lines.push(
-      `kpt v1 (\`Kptfile\` kpt.dev/v1): edit \`${V1_SETTERS_FILE}\` and run \`kpt fn render\`, or let asmpkg do both:`,
-      '',
-      '```sh',
-      `asmpkg set . ${example.join(' \\\n    ')}`,
-      '```',
+      `kpt v1 (\`Kptfile\` kpt.dev/v1, for kpt 1.x and today's anthoscli: \`kpt pkg get REPO.git/packages/${profile} DIR\`; kpt 0.x reads \`packages/v0/${profile}\`).`,
+      `Edit \`${V1_SETTERS_FILE}\` and run \`kpt fn render\` (it runs the apply-setters function in a container), or let asmpkg do both without one:`,
     );
   }
+  lines.push('', '```sh', setCommand, '```');
   if (setters.some((s) => s.name === 'gcloud.compute.region')) {
     lines.push('', 'The subnetwork is regional: when you set `gcloud.compute.zone`, set `gcloud.compute.region` to its region too.');
-  }
-  if (profile === 'onprem') {
-    lines.push(
-      '',
-      '## Citadel\'s CA (`cacerts`)',
-      '',
-      'The package holds no key material. Create the root and intermediate CA Citadel signs',
-      'workload certificates with, outside any git work tree, and load them as the `cacerts`',
-      'Secret after the istio-system namespace exists (the step below that applies',
-      '`secrets/cacerts.yaml`; `asmpkg synth` writes that file for a cluster of a config):',
-      '',
-      '```sh',
-      'asmpkg certs --out ~/asm-ca/CLUSTER --cluster CLUSTER',
-      'kubectl create secret generic cacerts -n istio-system \\',
-      '  --from-file=ca-cert.pem=$HOME/asm-ca/CLUSTER/ca-cert.pem \\',
-      '  --from-file=ca-key.pem=$HOME/asm-ca/CLUSTER/ca-key.pem \\',
-      '  --from-file=root-cert.pem=$HOME/asm-ca/CLUSTER/root-cert.pem \\',
-      '  --from-file=cert-chain.pem=$HOME/asm-ca/CLUSTER/cert-chain.pem',
-      '```',
-    );
   }
   if (profile === 'traffic-director') {
     lines.push(
@@ -127,41 +137,6 @@ function preamble(profile: Profile, format: PackageFormat, setters: readonly Set
       '(`trafficDirector.services` in the config), or edit the Service and the load-balancing resources alike.',
     );
   }
-  if (isAsmProfile(profile) && profile !== 'onprem') {
-    lines.push(
-      '',
-      '## The sidecar injector\'s webhook certificate',
-      '',
-      'GKE has no Citadel to issue the sidecar injector its webhook serving certificate, so',
-      'the package holds none (no key material). Make one per cluster, outside any git work',
-      'tree, and load it after the istio-system namespace exists (the step below that applies',
-      '`secrets/sidecar-injector-certs.yaml`; `asmpkg synth` writes that file for a cluster of a config):',
-      '',
-      '```sh',
-      'asmpkg certs --sidecar-injector --out ~/asm-injector/CLUSTER --cluster CLUSTER',
-      'kubectl create secret generic istio.istio-sidecar-injector-service-account -n istio-system \\',
-      '  --type istio.io/key-and-cert \\',
-      '  --from-file=root-cert.pem=$HOME/asm-injector/CLUSTER/root-cert.pem \\',
-      '  --from-file=cert-chain.pem=$HOME/asm-injector/CLUSTER/cert-chain.pem \\',
-      '  --from-file=key.pem=$HOME/asm-injector/CLUSTER/key.pem',
-      '```',
-      '',
-      '## Galley\'s webhook certificate',
-      '',
-      'Galley serves its validating webhook with the same kind of certificate, which on GKE',
-      'nothing creates either: galley does not start without it. Make one per cluster the same',
-      'way and load it with the injector\'s (`asmpkg synth` writes it as `secrets/galley-certs.yaml`):',
-      '',
-      '```sh',
-      'asmpkg certs --galley --out ~/asm-galley/CLUSTER --cluster CLUSTER',
-      'kubectl create secret generic istio.istio-galley-service-account -n istio-system \\',
-      '  --type istio.io/key-and-cert \\',
-      '  --from-file=root-cert.pem=$HOME/asm-galley/CLUSTER/root-cert.pem \\',
-      '  --from-file=cert-chain.pem=$HOME/asm-galley/CLUSTER/cert-chain.pem \\',
-      '  --from-file=key.pem=$HOME/asm-galley/CLUSTER/key.pem',
-      '```',
-    );
-  }
   lines.push('', '');
   return lines;
 }
@@ -171,7 +146,7 @@ function preamble(profile: Profile, format: PackageFormat, setters: readonly Set
  * annotated with the ASM setters, plus the Kptfile (and for kpt v1 `setters.yaml`).
  * Throws if the render holds key material.
  */
-export function generatePackage(profile: Profile, format: PackageFormat = 'v0'): GeneratedPackage {
+export function generatePackage(profile: Profile, format: PackageFormat = 'v1'): GeneratedPackage {
   const spec = packageSpec(profile);
   const rendered = renderCluster(spec);
   const secret = rendered.find((f) => f.secret || f.path.startsWith('secrets/'));
@@ -187,12 +162,16 @@ export function generatePackage(profile: Profile, format: PackageFormat = 'v0'):
       format,
     },
   );
-  const install = { path: 'INSTALL.md', content: preamble(profile, format, annotated.setters).join('\n') + installGuide(spec) };
+  const steps = installGuide(spec, { secrets: 'commands' });
+  const install = { path: 'INSTALL.md', content: preamble(profile, format, annotated.setters, steps).join('\n') + withVariables(steps) };
   return { profile, format, files: [...annotated.files, install], setters: annotated.setters, unsupported: annotated.unsupported };
 }
 
-/** Every profile's package, paths prefixed with `<profile>/` (what `packages/` holds). */
-export function packageTree(format: PackageFormat = 'v0'): { files: PackageFile[]; unsupported: UnsupportedField[] } {
+/** Where the committed packages of a format live, relative to `packages/`. */
+export const PACKAGE_FORMAT_DIRS: Readonly<Record<PackageFormat, string>> = { v1: '', v0: 'v0/' };
+
+/** Every profile's package, paths prefixed with `<profile>/` (what `packages/` holds for v1, `packages/v0/` for v0). */
+export function packageTree(format: PackageFormat = 'v1'): { files: PackageFile[]; unsupported: UnsupportedField[] } {
   const files: PackageFile[] = [];
   const unsupported: UnsupportedField[] = [];
   for (const profile of PACKAGE_PROFILES) {

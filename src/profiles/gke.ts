@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { GCP_SERVICES } from '../catalog/gcp-services';
+import { ANTHOSCLI_PLACEMENT, GCP_SERVICES } from '../catalog/gcp-services';
 import { gkeIdentity } from '../config/derive';
 import type { ClusterSpec } from '../config/model';
 import { GkeCluster } from '../constructs/gcp/cluster';
@@ -10,17 +10,17 @@ import { PROMSD_GOOGLE_IDENTITY } from '../catalog/google-identities';
 import { COMPONENTS, ISTIO_NAMESPACE } from '../catalog/components';
 import { ControlPlane } from '../constructs/mesh/control-plane';
 import { promsdGoogleServiceAccount } from '../constructs/mesh/promsd';
-import { PackageFile } from '../render/package-file';
+import { PackageFile } from '../constructs/package-file';
 import { addInClusterFiles } from './in-cluster';
 import { meshValuesFor } from './mesh-values';
 import { policyExtras } from './policies';
-import { FILE_HEADERS, PACKAGE_FILES } from '../render/layout';
+import { FILE_HEADERS, PACKAGE_FILES } from '../catalog/layout';
 
 /**
  * Where today's anthoscli applies Config Connector resources (`gke.io/cluster`: the
  * bootstrap cluster; SPEC §11).
  */
-const CONFIG_CONNECTOR_PLACEMENT = { 'gke.io/cluster': 'bootstrap://' } as const;
+const CONFIG_CONNECTOR_PLACEMENT = { [ANTHOSCLI_PLACEMENT.annotation]: ANTHOSCLI_PLACEMENT.bootstrap } as const;
 
 /**
  * `gke`: the anthoscli/kpt flow. Config Connector declares the APIs, the cluster and
@@ -83,7 +83,7 @@ export function composeGke(app: App, spec: ClusterSpec): void {
   new ControlPlane(controlPlane, 'control-plane', {
     values,
     profile: spec.release.controlPlaneProfiles.gke,
-    kccClusterName: identity.kccClusterName,
+    anthoscli: flavour === 'anthoscli' ? { clusterName: identity.kccClusterName } : { annotation: identity.gkeClusterId },
   });
 
   addInClusterFiles(app, values, policyExtras(spec));

@@ -3,7 +3,8 @@
  * first) and the mesh components (`in-cluster/`, numbered so `kubectl apply -f
  * in-cluster/` creates the namespace first, then config, the certificate authority
  * (Citadel on-prem, node agent on GKE), the control plane, gateways, telemetry (promsd,
- * then the telemetry v2 filters), and last the mesh-wide policies that need the CRDs).
+ * then the telemetry v2 filters)), and the authentication policies in their own
+ * directory (`policies/`), applied on every install route once the control plane is ready.
  */
 import type { App } from 'cdk8s';
 import type { Construct } from 'constructs';
@@ -22,9 +23,10 @@ import { SidecarInjector } from '../constructs/mesh/sidecar-injector';
 import { TelemetryV2 } from '../constructs/mesh/telemetry-v2';
 import type { MeshValues } from '../constructs/mesh/values';
 import { MeshPolicy } from '../constructs/security/mesh-policy';
-import { PackageFile } from '../render/package-file';
+import { PackageFile } from '../constructs/package-file';
+import { PACKAGE_DIRS } from '../catalog/layout';
 
-/** Adds resources to the late policies file (`in-cluster/90-policies.yaml`). */
+/** Adds resources to the policies file (`policies/policies.yaml`). */
 export type PolicyHook = (scope: Construct, values: MeshValues) => void;
 
 export interface InClusterExtras {
@@ -46,13 +48,15 @@ export const IN_CLUSTER_FILES = {
   egressGateway: 'in-cluster/31-egress-gateway.yaml',
   promsd: 'in-cluster/40-promsd.yaml',
   telemetryV2: 'in-cluster/50-telemetry-v2.yaml',
-  policies: 'in-cluster/90-policies.yaml',
+  policies: `${PACKAGE_DIRS.policies}/policies.yaml`,
 } as const;
 
 const HEADERS = {
   crds: 'Istio 1.4 CustomResourceDefinitions. Apply first and wait until they are established: kubectl apply -f crds/ && kubectl wait --for condition=established --timeout=120s -f crds/',
   inCluster: 'Apply to the mesh cluster with kubectl apply -f in-cluster/ (after crds/).',
-  policies: 'Mesh-wide policies; they need the CRDs of crds/ to be established.',
+  policies:
+    'Authentication policies and the DestinationRules STRICT mTLS needs. Apply after the control plane is ready, ' +
+    'on every install route (istioctl, anthoscli, kubectl, GitOps): kubectl apply -f policies/',
   telemetryV2: 'Telemetry v2 (in-proxy metrics and logs, as ASM 1.4 installs them): the mesh\'s own EnvoyFilters, not custom ones; they need the CRDs of crds/.',
 } as const;
 

@@ -4,18 +4,31 @@ import { GSA_ANNOTATION, PROMSD_GOOGLE_IDENTITY, WORKLOAD_IDENTITY_USER_ROLE } f
 import { gkeIdentity } from '../config/derive';
 import { promsdGoogleServiceAccount } from '../constructs/mesh/promsd';
 import { meshValuesFor } from './mesh-values';
-import { CACERTS_MANIFEST, GALLEY_CERTS_MANIFEST, INJECTOR_CERTS_MANIFEST } from '../certs/secret-files';
+import { SECRETS_RENDERED_APART, type SecretRenderedApart } from '../certs/secret-files';
+import { CA_FILE_NAMES, SERVING_CERT_FILE_NAMES } from '../certs/types';
 import type { ClusterSpec } from '../config/model';
-import { PACKAGE_DIRS as D, PACKAGE_FILES } from '../render/layout';
+import { PACKAGE_DIRS as D, PACKAGE_FILES } from '../catalog/layout';
+import { ISTIO_KEY_AND_CERT_SECRET_TYPE } from '../constructs/security/webhook-cert-secret';
 import { isZone } from '../util/location';
 import { istioOnGkeGuide } from './offering-guides';
 import { trafficDirectorGuide } from './traffic-director-guide';
 
+export interface InstallGuideOptions {
+  /**
+   * Where the Secrets with key material come from: `files`, the manifests `asmpkg synth`
+   * writes to secrets/; `commands`, made by `asmpkg certs` in the step itself (a kpt
+   * package holds no secrets/).
+   * @default 'files'
+   */
+  readonly secrets?: 'files' | 'commands';
+}
+
 /**
  * INSTALL.md of a package: the profile's install steps (seed slide 14) as commands with
- * the cluster's values filled in, and a diagram of what runs where.
+ * the cluster's values filled in, and a diagram of what runs where. Every step can be
+ * run again: namespaces and Secrets are applied, not created.
  */
-export function installGuide(spec: ClusterSpec): string {
+export function installGuide(spec: ClusterSpec, options: InstallGuideOptions = {}): string {
   if (spec.profile === 'istio-on-gke') return istioOnGkeGuide(spec);
   if (spec.profile === 'traffic-director') return trafficDirectorGuide(spec);
   const lines = [
@@ -33,7 +46,7 @@ export function installGuide(spec: ClusterSpec): string {
     '',
     '## Steps',
     '',
-    ...steps(spec).flatMap((s, i) => [`${i + 1}. ${s.title}`, '', '   ```sh', ...s.commands.map((c) => `   ${c}`), '   ```', '']),
+    ...steps(spec, options.secrets ?? 'files').flatMap((s, i) => [`${i + 1}. ${s.title}`, '', '   ```sh', ...s.commands.map((c) => `   ${c}`), '   ```', '']),
     ...verify(),
   ];
   return lines.join('\n');
@@ -58,25 +71,58 @@ function credentials(spec: ClusterSpec): string {
   return `gcloud container clusters get-credentials ${spec.name} ${where} --project ${spec.project?.id}`;
 }
 
-const CRDS_AND_COMPONENTS: Step = {
-  title: 'Install the mesh: CRDs first, wait until the API server serves them, then the components (namespace first).',
-  commands: [
-    `kubectl apply -f ${D.crds}/`,
-    `kubectl wait --for condition=established --timeout=120s -f ${D.crds}/`,
-    `kubectl apply -f ${D.inCluster}/`,
-  ],
-};
+/** A namespace, created if missing and left alone otherwise: safe to run again. */
+function ensureNamespace(name: string): string {
+  return `kubectl create namespace ${name} --dry-run=client -o yaml | kubectl apply -f -`;
+}
+
+const CRDS_AND_COMPONENTS: readonly string[] = [
+  `kubectl apply -f ${D.crds}/`,
+  `kubectl wait --for condition=established --timeout=120s -f ${D.crds}/`,
+  `kubectl apply -f ${D.inCluster}/`,
+];
 
 const NAMESPACE: Step = { title: 'Create the istio-system namespace.', commands: [`kubectl apply -f ${D.inCluster}/00-namespace.yaml`] };
 
+/** Where the INSTALL.md of a kpt package keeps the key material `asmpkg certs` makes: outside the package. */
+function certsDir(spec: ClusterSpec, set: SecretRenderedApart['set']): string {
+  return `$HOME/asm-certs/${spec.name}/${set === 'ca' ? 'ca' : set === 'galley' ? 'galley' : 'sidecar-injector'}`;
+}
+
+/** Commands that make one Secret with key material: apply the rendered manifest, or generate and load it. */
+function secretCommands(spec: ClusterSpec, secret: SecretRenderedApart, from: 'files' | 'commands'): string[] {
+  if (from === 'files') return [`kubectl apply -f ${secret.manifest}`];
+  const dir = certsDir(spec, secret.set);
+  const ca = secret.set === 'ca';
+  const flag = ca ? '' : secret.set === 'galley' ? ' --galley' : ' --sidecar-injector';
+  const files = ca ? CA_FILE_NAMES : SERVING_CERT_FILE_NAMES;
+  const keyFile = ca ? 'ca-key.pem' : 'key.pem';
+  return [
+    `test -f ${dir}/${keyFile} || asmpkg certs${flag} --out ${dir} --cluster ${spec.name}`,
+    `kubectl create secret generic ${secret.name} -n ${secret.namespace}${ca ? '' : ` --type ${ISTIO_KEY_AND_CERT_SECRET_TYPE}`} \\`,
+    ...files.map((f) => `  --from-file=${f}=${dir}/${f} \\`),
+    '  --dry-run=client -o yaml | kubectl apply -f -',
+  ];
+}
+
 /**
- * GKE has no Citadel to issue the sidecar injector's and galley's webhook certificates:
- * asmpkg generates them into secrets/, and they must exist before the components start.
+ * The Secrets with key material (on-prem `cacerts`; on GKE, with no Citadel to issue them,
+ * the webhook certificates of the sidecar injector and galley).
  */
-const INJECTOR_CERTS: Step = {
-  title: `Load the webhook certificates of the sidecar injector and galley (no Citadel on GKE; kept apart in ${D.secrets}/, never committed).`,
-  commands: [`kubectl apply -f ${INJECTOR_CERTS_MANIFEST}`, `kubectl apply -f ${GALLEY_CERTS_MANIFEST}`],
-};
+function secretsStep(spec: ClusterSpec, from: 'files' | 'commands'): Step {
+  const onprem = spec.profile === 'onprem';
+  const secrets = SECRETS_RENDERED_APART[onprem ? 'onprem' : 'gke'];
+  const where =
+    from === 'files'
+      ? `kept apart in ${D.secrets}/, never committed`
+      : `made once per cluster by \`asmpkg certs\` outside the package, in $HOME/asm-certs/${spec.name}/, never committed`;
+  return {
+    title: onprem
+      ? `Plug in the root certificate for Citadel (${where}).`
+      : `Load the webhook certificates of the sidecar injector and galley (no Citadel on GKE; ${where}).`,
+    commands: secrets.flatMap((s) => secretCommands(spec, s, from)),
+  };
+}
 
 /** Namespace policies apply to namespaces that are yours: they must exist before the policies. */
 function namespacesStep(spec: ClusterSpec): Step[] {
@@ -84,13 +130,37 @@ function namespacesStep(spec: ClusterSpec): Step[] {
   if (names.length === 0) return [];
   return [
     {
-      title: `Make sure the namespaces the namespace policies name exist (asmpkg does not create or own them): ${names.join(', ')}.`,
-      commands: names.map((n) => `kubectl get namespace ${n} || kubectl create namespace ${n}`),
+      title: `Make sure the namespaces the namespace policies name exist (asmpkg does not own them; existing ones are left as they are): ${names.join(', ')}.`,
+      commands: names.map((n) => `kubectl get namespace ${n} >/dev/null 2>&1 || kubectl create namespace ${n}`),
     },
   ];
 }
 
-function steps(spec: ClusterSpec): Step[] {
+/**
+ * policies/ on every route: istioctl and anthoscli install the control plane but none of
+ * the namespace policies (nor, with anthoscli, the DestinationRules STRICT needs).
+ */
+function policiesStep(spec: ClusterSpec): Step {
+  const scope = spec.mesh.namespacePolicies.length > 0 ? 'the mesh-wide and namespace authentication policies' : 'the mesh-wide authentication policy';
+  return {
+    title:
+      `Apply ${scope}${spec.mesh.mtls === 'STRICT' || spec.mesh.namespacePolicies.some((p) => p.mtls === 'STRICT') ? ' and the DestinationRules that make clients send the mTLS STRICT demands' : ''}` +
+      ` once the control plane is ready, whichever way it was installed (a GitOps controller: ${D.policies}/ after ${D.inCluster}/).`,
+    commands: [
+      `kubectl wait --for=condition=available --timeout=600s deployment --all -n ${ISTIO_NAMESPACE}`,
+      `kubectl apply -f ${D.policies}/`,
+    ],
+  };
+}
+
+/** Which anthoscli reads the `gke` package's Config Connector resources and IstioControlPlane. */
+export function anthoscliFor(kcc: ClusterSpec['kcc']): string {
+  return kcc === 'anthoscli'
+    ? 'the anthoscli of March 2020 (Cloud SDK 2020; it reads metadata.clusterName and the v1alpha2 resources, which today\'s anthoscli refuses as deprecated)'
+    : "today's anthoscli (Cloud SDK, 0.2.x; it places each resource by its gke.io/cluster annotation)";
+}
+
+function steps(spec: ClusterSpec, secrets: 'files' | 'commands'): Step[] {
   if (spec.profile === 'gke') {
     const p = spec.project!.id;
     return [
@@ -98,13 +168,14 @@ function steps(spec: ClusterSpec): Step[] {
       {
         title:
           `Create the APIs, cluster and node pool, one of two ways: anthoscli (the seed's flow, about 13 minutes; it also installs ` +
-          `the control plane from ${D.controlPlane}/), or ${D.configConnector}/ applied where Config Connector runs (namespace \`${p}\`, annotated with the project ID).`,
+          `the control plane from ${D.controlPlane}/; these resources are for ${anthoscliFor(spec.kcc)}), or ${D.configConnector}/ applied where Config Connector runs (namespace \`${p}\`, annotated with the project ID).`,
         commands: [
           '# either: anthoscli (it reads the Config Connector resources and the IstioControlPlane, nothing else)',
           `anthoscli apply -f ${D.configConnector}`,
           `anthoscli apply -f ${D.controlPlane}`,
           '# or: Config Connector',
-          `kubectl create namespace ${p} && kubectl annotate namespace ${p} cnrm.cloud.google.com/project-id=${p}`,
+          ensureNamespace(p),
+          `kubectl annotate --overwrite namespace ${p} cnrm.cloud.google.com/project-id=${p}`,
           `kubectl apply -f ${PACKAGE_FILES.projectServices}`,
           `kubectl wait --for=condition=Ready --timeout=10m -n ${p} services.serviceusage.cnrm.cloud.google.com --all`,
           ...(promsdIdentity(spec) ? [`kubectl apply -f ${PACKAGE_FILES.promsdIdentity}`] : []),
@@ -114,12 +185,18 @@ function steps(spec: ClusterSpec): Step[] {
       },
       { title: 'Point kubectl at the new cluster.', commands: [credentials(spec)] },
       NAMESPACE,
-      {
-        ...INJECTOR_CERTS,
-        title: `${INJECTOR_CERTS.title} If anthoscli installed the control plane, this is what its istio-sidecar-injector and istio-galley pods wait for in ContainerCreating.`,
-      },
+      (() => {
+        const step = secretsStep(spec, secrets);
+        return { ...step, title: `${step.title} If anthoscli installed the control plane, this is what its istio-sidecar-injector and istio-galley pods wait for in ContainerCreating.` };
+      })(),
       ...namespacesStep(spec),
-      { ...CRDS_AND_COMPONENTS, title: `${CRDS_AND_COMPONENTS.title} Skip it if anthoscli installed the control plane in step 2; this is the route for kubectl and GitOps controllers.` },
+      {
+        title:
+          'Install the mesh: CRDs first, wait until the API server serves them, then the components (namespace first). ' +
+          'Skip it if anthoscli installed the control plane in step 2; this is the route for kubectl and GitOps controllers.',
+        commands: CRDS_AND_COMPONENTS,
+      },
+      policiesStep(spec),
     ];
   }
   const out: Step[] = [];
@@ -128,31 +205,23 @@ function steps(spec: ClusterSpec): Step[] {
     { title: `Grant ${spec.adminUser} cluster-admin.`, commands: [`kubectl apply -f ${PACKAGE_FILES.clusterAdminBinding}`] },
     {
       title: `Download istioctl ${spec.release.version}.`,
-      commands: [`curl -LO ${spec.release.istioctlArchive}`, `tar xzf ${spec.release.istioctlArchive.split('/').pop()}`],
+      commands: [`curl -fLO ${spec.release.istioctlArchive}`, `tar xzf ${spec.release.istioctlArchive.split('/').pop()}`],
     },
     NAMESPACE,
-  );
-  if (spec.profile === 'onprem') {
-    out.push({
-      title: `Plug in the root certificate for Citadel (kept apart in ${D.secrets}/, never committed).`,
-      commands: [`kubectl apply -f ${CACERTS_MANIFEST}`],
-    });
-  } else {
-    out.push(INJECTOR_CERTS);
-    out.push(...promsdIdentitySteps(spec));
-  }
-  out.push(...namespacesStep(spec));
-  out.push(
+    secretsStep(spec, secrets),
+    ...(spec.profile === 'onprem' ? [] : promsdIdentitySteps(spec)),
+    ...namespacesStep(spec),
     {
       title: `Install the mesh, one of two ways: istioctl with the overlay in ${D.controlPlane}/ (the seed's flow), or the rendered install with kubectl or a GitOps controller (CRDs first, wait until they are established, then the components).`,
       commands: [
         '# either: istioctl',
         `istio-${spec.release.version}/bin/istioctl manifest apply -f ${PACKAGE_FILES.controlPlane}`,
         ...promsdAnnotation(spec),
-        '# or: kubectl (a GitOps controller: crds/ first, then in-cluster/)',
-        ...CRDS_AND_COMPONENTS.commands,
+        `# or: kubectl (a GitOps controller: ${D.crds}/ first, then ${D.inCluster}/)`,
+        ...CRDS_AND_COMPONENTS,
       ],
     },
+    policiesStep(spec),
   );
   return out;
 }

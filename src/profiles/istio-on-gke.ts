@@ -8,8 +8,8 @@ import { GkeCluster } from '../constructs/gcp/cluster';
 import { GkeNodePool } from '../constructs/gcp/node-pool';
 import { ProjectServices } from '../constructs/gcp/project-services';
 import { InjectionLabels } from '../constructs/k8s/injection-labels';
-import { PackageFile } from '../render/package-file';
-import { FILE_HEADERS, PACKAGE_FILES } from '../render/layout';
+import { PackageFile } from '../constructs/package-file';
+import { FILE_HEADERS, PACKAGE_FILES } from '../catalog/layout';
 
 /**
  * `istio-on-gke`: the Istio on GKE add-on. Config Connector declares the APIs a GKE

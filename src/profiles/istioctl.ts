@@ -2,9 +2,9 @@ import { App } from 'cdk8s';
 import type { ClusterSpec } from '../config/model';
 import { ControlPlane } from '../constructs/mesh/control-plane';
 import { ClusterAdminBinding } from '../constructs/security/cluster-admin-binding';
-import { PackageFile } from '../render/package-file';
+import { PackageFile } from '../constructs/package-file';
 import { addInClusterFiles } from './in-cluster';
-import { FILE_HEADERS, PACKAGE_FILES } from '../render/layout';
+import { FILE_HEADERS, PACKAGE_FILES } from '../catalog/layout';
 import { meshValuesFor } from './mesh-values';
 import { policyExtras } from './policies';
 

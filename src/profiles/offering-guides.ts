@@ -5,7 +5,7 @@
 import { ISTIO_ADDON_GCLOUD, ISTIO_ADDON_LIMITS, ISTIO_ADDON_MTLS, ISTIO_ADDON_NAMESPACE } from '../catalog/istio-on-gke';
 import type { ClusterSpec } from '../config/model';
 import { INJECTION_LABEL_KEY, INJECTION_LABEL_VALUE } from '../constructs/k8s/injection-labels';
-import { PACKAGE_DIRS as D, PACKAGE_FILES } from '../render/layout';
+import { PACKAGE_DIRS as D, PACKAGE_FILES } from '../catalog/layout';
 import { isZone } from '../util/location';
 
 export interface GuideStep {
@@ -25,9 +25,12 @@ export function credentialsCommand(spec: ClusterSpec): string {
   return `gcloud container clusters get-credentials ${spec.name} ${locationFlag(spec.location!)} --project ${spec.project!.id}`;
 }
 
-/** Config Connector's namespace for the project, then a file and a wait for what it declares. */
+/** Config Connector's namespace for the project, then a file and a wait for what it declares. Safe to run again. */
 export function configConnectorNamespace(projectId: string): string {
-  return `kubectl create namespace ${projectId} && kubectl annotate namespace ${projectId} cnrm.cloud.google.com/project-id=${projectId}`;
+  return (
+    `kubectl create namespace ${projectId} --dry-run=client -o yaml | kubectl apply -f - && ` +
+    `kubectl annotate --overwrite namespace ${projectId} cnrm.cloud.google.com/project-id=${projectId}`
+  );
 }
 
 export function servicesStep(spec: ClusterSpec): GuideStep {

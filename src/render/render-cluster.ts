@@ -8,7 +8,7 @@ import type { Upload } from '../gitops/external-secrets';
 import { composeProfile } from '../profiles';
 import { installGuide } from '../profiles/install-guide';
 import { meshValuesFor } from '../profiles/mesh-values';
-import { PackageFile } from './package-file';
+import { PackageFile } from '../constructs/package-file';
 import { toYamlFile } from './serialize';
 import type { RenderedFile } from './types';
 

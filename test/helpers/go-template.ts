@@ -58,8 +58,9 @@ export function podContainers(pod: PodInput): ContainerInput[] {
   return pod.containers ? [...pod.containers] : [{ name: 'app', ports: (pod.containerPorts ?? []).map((p) => ({ containerPort: p })) }];
 }
 
-function podData(pod: PodInput) {
+function podData(pod: PodInput, values: unknown) {
   return {
+    Values: values,
     ObjectMeta: { Labels: pod.labels, Annotations: pod.annotations },
     DeploymentMeta: { Name: pod.deploymentName ?? '', Namespace: pod.namespace ?? '' },
     TypeMeta: { APIVersion: pod.ownerApiVersion ?? '', Kind: pod.ownerKind ?? '' },
@@ -509,9 +510,12 @@ function run(nodes: readonly Node[], dot: Value, scope: Scope): string {
   return out;
 }
 
-/** Renders the injector template text for a pod, as the Istio 1.4 injector would. */
-export function renderInjectionTemplate(template: string, pod: PodInput): string {
-  const data = podData(pod);
+/**
+ * Renders the injector template text for a pod, as the Istio 1.4 injector would, with
+ * `values` (the injector ConfigMap's `values` key, parsed) as `.Values`.
+ */
+export function renderInjectionTemplate(template: string, pod: PodInput, values: unknown = {}): string {
+  const data = podData(pod, values);
   const scope = new Scope();
   scope.declare('$', data);
   return run(parse(template), data, scope);

@@ -8,6 +8,7 @@
  */
 import { parse } from 'yaml';
 import { injectionTemplate } from '../../src/constructs/mesh/injection-template';
+import { injectorValues } from '../../src/constructs/mesh/mesh-config';
 import type { MeshValues } from '../../src/constructs/mesh/values';
 import { podContainers, renderInjectionTemplate, type PodInput } from './go-template';
 
@@ -15,7 +16,9 @@ export type Json = Record<string, any>;
 
 /** What the template produced (SidecarInjectionSpec). */
 export function injectionSpec(values: MeshValues, pod: PodInput): Json {
-  return parse(renderInjectionTemplate(injectionTemplate(values), pod), { version: '1.1', uniqueKeys: true }) as Json;
+  // the injector reads .Values from the ConfigMap's `values` key, one line of JSON
+  const valuesKey = JSON.parse(JSON.stringify(injectorValues(values)));
+  return parse(renderInjectionTemplate(injectionTemplate(values), pod, valuesKey), { version: '1.1', uniqueKeys: true }) as Json;
 }
 
 /** The pod after injection, as the API server receives it from the webhook. */

@@ -1,9 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Profile } from '../../src/config/schema';
-import { generatePackage, PACKAGE_PROFILES, packageTree } from '../../src/packages';
+import { generatePackage, PACKAGE_FORMAT_DIRS, PACKAGE_PROFILES, packageTree } from '../../src/packages';
 import { applySetters, checkSetterRefs, formatSetterProblem, readPackageDir } from '../../src/setters';
 import type { PackageFile } from '../../src/setters';
-import { PACKAGES_DIR, readTree, renderedWith, resourceFiles, setAt } from './helpers';
+import { PACKAGES_DIR, readTree, renderedWith, resourceFiles } from './helpers';
 
 const REGENERATE = 'npm run packages';
 
@@ -45,34 +46,52 @@ function applied(files: readonly PackageFile[], values: Record<string, string>):
 }
 
 describe('committed packages', () => {
-  const generated = packageTree('v0');
+  const generated = packageTree('v1');
 
-  test(`packages/ is what the generator produces (stale? run \`${REGENERATE}\`)`, () => {
-    const committed = readTree(PACKAGES_DIR).filter((f) => PACKAGE_PROFILES.some((p) => f.path.startsWith(`${p}/`)));
-    const want = new Map(generated.files.map((f) => [f.path, f.content]));
+  test.each(['v1', 'v0'] as const)(`packages/ (kpt %s) is what the generator produces (stale? run \`${REGENERATE}\`)`, (format) => {
+    const root = path.join(PACKAGES_DIR, PACKAGE_FORMAT_DIRS[format]);
+    const committed = readTree(root).filter((f) => PACKAGE_PROFILES.some((p) => f.path.startsWith(`${p}/`)));
+    const want = new Map(packageTree(format).files.map((f) => [f.path, f.content]));
     const have = new Map(committed.map((f) => [f.path, f.content]));
     const missing = [...want.keys()].filter((p) => !have.has(p));
     const extra = [...have.keys()].filter((p) => !want.has(p));
     const differ = [...want.keys()].filter((p) => have.has(p) && have.get(p) !== want.get(p));
+    const shown = `packages/${PACKAGE_FORMAT_DIRS[format]}`;
     const stale = [
-      ...missing.map((p) => `missing: packages/${p}`),
-      ...extra.map((p) => `not generated: packages/${p}`),
-      ...differ.map((p) => `differs: packages/${p}`),
+      ...missing.map((p) => `missing: ${shown}${p}`),
+      ...extra.map((p) => `not generated: ${shown}${p}`),
+      ...differ.map((p) => `differs: ${shown}${p}`),
     ];
     if (stale.length > 0) {
       throw new Error(`packages/ is stale; regenerate it with \`${REGENERATE}\` and commit the result:\n  ${stale.join('\n  ')}`);
     }
   });
 
-  test.each(PACKAGE_PROFILES)('every $ref of packages/%s resolves to a Kptfile definition', (profile) => {
-    const files = readPackageDir(path.join(PACKAGES_DIR, profile));
+  test('packages/<profile> is kpt v1 and packages/v0/<profile> kpt v0, nothing else', () => {
+    const top = fs.readdirSync(PACKAGES_DIR).sort();
+    expect(top).toEqual([...PACKAGE_PROFILES, 'v0'].sort());
+    expect(fs.readdirSync(path.join(PACKAGES_DIR, 'v0')).sort()).toEqual([...PACKAGE_PROFILES].sort());
+    for (const profile of PACKAGE_PROFILES) {
+      expect(fs.readFileSync(path.join(PACKAGES_DIR, profile, 'Kptfile'), 'utf8')).toMatch(/^apiVersion: kpt\.dev\/v1\n/);
+      expect(fs.readFileSync(path.join(PACKAGES_DIR, 'v0', profile, 'Kptfile'), 'utf8')).toMatch(/^apiVersion: kpt\.dev\/v1alpha1\n/);
+    }
+  });
+
+  test.each(PACKAGE_PROFILES)('every $ref of packages/v0/%s resolves to a Kptfile definition', (profile) => {
+    const files = readPackageDir(path.join(PACKAGES_DIR, 'v0', profile));
     expect(files.some((f) => f.path === 'Kptfile')).toBe(true);
     expect(checkSetterRefs(files).map((p) => formatSetterProblem(p))).toEqual([]);
-    // and re-rendering from the recorded values gives the same resources (multi-line values
-    // come back as one-line double-quoted strings, the way the setters write every value)
+    // and re-rendering from the recorded values gives the same resources
     const rerendered = applySetters(files, { env: {} });
     expect(rerendered.problems).toEqual([]);
     expect(resourceFiles(rerendered.files)).toEqual(resourceFiles(files));
+  });
+
+  test.each(PACKAGE_PROFILES)('packages/%s (kpt v1) re-rendered from its setters.yaml is unchanged', (profile) => {
+    const files = readPackageDir(path.join(PACKAGES_DIR, profile));
+    const rerendered = applySetters(files, { env: {} });
+    expect(rerendered.problems).toEqual([]);
+    expect(rerendered.changed).toEqual([]);
   });
 
   test('packages hold no key material', () => {
@@ -86,10 +105,12 @@ describe('committed packages', () => {
     }
   });
 
-  test('the on-prem guide says how to create cacerts', () => {
+  test('the on-prem guide makes cacerts with asmpkg certs, and can be run again', () => {
     const guide = generated.files.find((f) => f.path === 'onprem/INSTALL.md')!.content;
-    expect(guide).toContain('asmpkg certs --out');
+    expect(guide).toContain('|| asmpkg certs --out $HOME/asm-certs/${CLUSTER}/ca --cluster ${CLUSTER}');
     expect(guide).toContain('kubectl create secret generic cacerts -n istio-system');
+    expect(guide).toContain('--dry-run=client -o yaml | kubectl apply -f -');
+    expect(guide).not.toContain('secrets/');
   });
 });
 
@@ -120,14 +141,7 @@ describe.each(['gke', 'gke-istioctl'] as Profile[])('round trip of %s', (profile
     const pkg = generatePackage(profile, format);
     const values = valuesFor(pkg.files, CLUSTER_VALUES, pkg.setters.map((s) => s.name));
     expect(Object.keys(values)).toEqual(expect.arrayContaining(Object.keys(CLUSTER_VALUES)));
-    const set = resourceFiles(applied(pkg.files, values));
-    const want = renderedWith(profile, values);
-    // kpt v1 cannot reach placeholders inside multi-line values (listed by the generator): mask them
-    for (const u of pkg.unsupported) {
-      setAt(set.get(u.file)![u.doc], u.path, '(multi-line)');
-      setAt(want.get(u.file)![u.doc], u.path, '(multi-line)');
-    }
-    expect(set).toEqual(want);
+    expect(resourceFiles(applied(pkg.files, values))).toEqual(renderedWith(profile, values));
   });
 });
 
@@ -146,15 +160,9 @@ describe.each(PACKAGE_PROFILES)('kpt v1 package %s', (profile: Profile) => {
     expect(pkg.files.every((f) => !f.content.includes('"$ref"'))).toBe(true);
   });
 
-  test('only multi-line values are out of reach, and setting every setter matches rendering elsewhere', () => {
-    for (const u of pkg.unsupported) expect(u.reason).toMatch(/multi-line/);
+  test('every placeholder field has a kpt-set comment (multi-line values hold none), and setting every setter matches rendering', () => {
+    expect(pkg.unsupported).toEqual([]);
     const values = valuesFor(pkg.files, ALL_VALUES, pkg.setters.map((s) => s.name));
-    const set = resourceFiles(applied(pkg.files, values));
-    const want = renderedWith(profile, values);
-    for (const u of pkg.unsupported) {
-      setAt(set.get(u.file)![u.doc], u.path, '(multi-line)');
-      setAt(want.get(u.file)![u.doc], u.path, '(multi-line)');
-    }
-    expect(set).toEqual(want);
+    expect(resourceFiles(applied(pkg.files, values))).toEqual(renderedWith(profile, values));
   });
 });

@@ -59,12 +59,16 @@ describe('profile gke (today\'s Config Connector)', () => {
     expect(p2.spec.autoscaling).toEqual({ minNodeCount: 4, maxNodeCount: 9 });
   });
 
-  test('the IstioControlPlane CR carries every derived value of SPEC section 3, marked local-config', () => {
+  test('the IstioControlPlane CR carries every derived value of SPEC section 3, marked local-config, placed by gke.io/cluster', () => {
     const [cr] = files.get('control-plane/istio-control-plane.yaml')!;
     expect(cr.apiVersion).toBe('install.istio.io/v1alpha2');
     expect(cr.kind).toBe('IstioControlPlane');
-    expect(cr.metadata.annotations).toEqual({ 'config.kubernetes.io/local-config': 'true' });
-    expect(cr.metadata.clusterName).toBe('asm-demo-project/us-central1-c/asm-gke');
+    // today's anthoscli: the cluster id annotation, and no deprecated metadata.clusterName
+    expect(cr.metadata.annotations).toEqual({
+      'config.kubernetes.io/local-config': 'true',
+      'gke.io/cluster': 'gke://asm-demo-project/us-central1-c/asm-gke',
+    });
+    expect(cr.metadata).not.toHaveProperty('clusterName');
     expect(cr.spec.profile).toBe('asm');
     expect(cr.spec.hub).toBe('gcr.io/gke-release/asm');
     expect(cr.spec.tag).toBe('1.4.6-asm.0');
@@ -76,6 +80,13 @@ describe('profile gke (today\'s Config Connector)', () => {
     expect(cr.spec.values.nodeagent.env.GKE_CLUSTER_URL).toBe(
       'https://container.googleapis.com/v1/projects/asm-demo-project/locations/us-central1-c/clusters/asm-gke',
     );
+  });
+
+  test('every Config Connector resource goes to anthoscli\'s bootstrap cluster', () => {
+    expect(cc.length).toBeGreaterThan(0);
+    for (const m of cc) {
+      expect([m.kind, (m.metadata.annotations as Record<string, string> | undefined)?.['gke.io/cluster']]).toEqual([m.kind, 'bootstrap://']);
+    }
   });
 
   test('Config Connector v1beta1 resources validate against the real CRD schemas', async () => {
@@ -118,7 +129,12 @@ describe('profile gke, kcc: anthoscli (what the seed\'s anthoscli read)', () => 
       ['container.cnrm.cloud.google.com/v1alpha2', 'ContainerNodePool'],
     ]);
     const c = find(cc, 'ContainerCluster', 'asm-gke');
+    // the March-2020 form: metadata.clusterName, no gke.io/cluster annotation
     expect(c.metadata.clusterName).toBe('asm-demo-project/us-central1-c/asm-gke');
+    expect((c.metadata.annotations as Record<string, string> | undefined)?.['gke.io/cluster']).toBeUndefined();
+    const [cr] = files.get('control-plane/istio-control-plane.yaml')!;
+    expect(cr.metadata.clusterName).toBe('asm-demo-project/us-central1-c/asm-gke');
+    expect(cr.metadata.annotations).toEqual({ 'config.kubernetes.io/local-config': 'true' });
     expect(c.spec.labels).toEqual({ mesh_id: 'proj-123456789012' });
     expect(c.spec.workloadIdentity).toEqual({ identityNamespace: 'default' });
     expect(find(cc, 'ContainerNodePool', 'asm-gke-pool').spec.nodeConfig.workloadMetadataConfig).toEqual({ nodeMetadata: 'GKE_METADATA_SERVER' });

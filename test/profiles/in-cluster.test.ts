@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { ApiObject } from 'cdk8s';
 import { COMPONENTS, componentsFor } from '../../src/catalog/components';
 import { addInClusterFiles, IN_CLUSTER_FILES } from '../../src/profiles/in-cluster';
-import { PackageFile } from '../../src/render/package-file';
+import { PackageFile } from '../../src/constructs/package-file';
 import { toYamlFile } from '../../src/render/serialize';
 import type { MeshValues } from '../../src/constructs/mesh/values';
 import { gkeValues, onpremValues, type K8sObject } from '../helpers/mesh-values';
@@ -19,13 +19,14 @@ const kinds = (objs: K8sObject[] = []) => objs.map((o) => `${o.kind}/${o.metadat
 const CORE_FILES = [IN_CLUSTER_FILES.namespace, IN_CLUSTER_FILES.meshConfig, IN_CLUSTER_FILES.galley, IN_CLUSTER_FILES.pilot, IN_CLUSTER_FILES.sidecarInjector, IN_CLUSTER_FILES.policies];
 
 describe('addInClusterFiles', () => {
-  test('GKE layout: CRDs apart, namespace first, policies last', () => {
+  test('GKE layout: CRDs apart, namespace first, policies in their own directory', () => {
     const files = compose(gkeValues());
     const paths = [...files.keys()];
     expect(paths[0]).toBe('crds/istio-crds.yaml');
     const inCluster = paths.filter((p) => p.startsWith('in-cluster/'));
     expect(inCluster[0]).toBe('in-cluster/00-namespace.yaml');
-    expect(inCluster[inCluster.length - 1]).toBe('in-cluster/90-policies.yaml');
+    expect(inCluster.filter((p) => /polic/.test(p))).toEqual([]);
+    expect(paths.filter((p) => p.startsWith('policies/'))).toEqual(['policies/policies.yaml']);
     expect([...inCluster].sort()).toEqual(inCluster);
     expect(files.get(IN_CLUSTER_FILES.crds)).toHaveLength(23);
     expect(kinds(files.get(IN_CLUSTER_FILES.namespace))).toEqual(['Namespace/istio-system']);
@@ -58,7 +59,7 @@ describe('addInClusterFiles', () => {
     expect(kinds(compose(gkeValues({ egressGateway: true })).get(IN_CLUSTER_FILES.egressGateway))).toContain('Deployment/istio-egressgateway');
   });
 
-  test('policy hook adds resources to the late file; STRICT mesh policy from values', () => {
+  test('policy hook adds resources to the policies file; STRICT mesh policy from values', () => {
     const files = compose(gkeValues({ mtls: 'STRICT' }), {
       policies: (scope) => new ApiObject(scope, 'extra', { apiVersion: 'authentication.istio.io/v1alpha1', kind: 'Policy', metadata: { name: 'default', namespace: 'bookinfo' } }),
     });

@@ -101,7 +101,7 @@ describe('mesh options reach every install path', () => {
 
   test('STRICT mTLS: MeshPolicy, client DestinationRules (API server exempt), and the overlay switch', () => {
     const files = renderParsed(strict);
-    const policies = files.get('in-cluster/90-policies.yaml')!;
+    const policies = files.get('policies/policies.yaml')!;
     expect(find(policies, 'MeshPolicy', 'default').spec.peers).toEqual([{ mtls: {} }]);
     const dr = policies.filter((m) => m.kind === 'DestinationRule');
     expect(dr.map((m) => [m.metadata.namespace, m.metadata.name, m.spec.host, m.spec.trafficPolicy.tls.mode])).toEqual([
@@ -114,7 +114,7 @@ describe('mesh options reach every install path', () => {
 
   test('a STRICT namespace in a PERMISSIVE mesh gets its own client rule; pinned NodePorts reach the overlay', () => {
     const files = renderParsed(withField(strict, 'mesh.mtls', 'PERMISSIVE'));
-    const dr = files.get('in-cluster/90-policies.yaml')!.filter((m) => m.kind === 'DestinationRule');
+    const dr = files.get('policies/policies.yaml')!.filter((m) => m.kind === 'DestinationRule');
     expect(dr.map((m) => [m.metadata.namespace, m.spec.host])).toEqual([['shop', '*.shop.svc.cluster.local']]);
     const [cr] = files.get('control-plane/istio-control-plane.yaml')!;
     const ports = cr.spec.values.gateways['istio-ingressgateway'].ports as { name: string; nodePort?: number }[];

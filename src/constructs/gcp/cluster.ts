@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GKE_API } from '../../catalog/gcp-services';
+import { ANTHOSCLI_PLACEMENT, GKE_API } from '../../catalog/gcp-services';
 import { regionOf } from '../../util/location';
 
 export interface GkeClusterProps {
@@ -77,7 +77,12 @@ export class GkeCluster extends Construct {
         ...(props.meshId ? { labels: { mesh_id: props.meshId } } : {}),
         // The node pool is its own resource; GKE's default pool would be a second,
         // unmanaged one.
-        annotations: { 'cnrm.cloud.google.com/remove-default-node-pool': 'true', ...props.annotations },
+        // anthoscli creates Google Cloud resources through its bootstrap Config Connector.
+        annotations: {
+          'cnrm.cloud.google.com/remove-default-node-pool': 'true',
+          [ANTHOSCLI_PLACEMENT.annotation]: ANTHOSCLI_PLACEMENT.bootstrap,
+          ...props.annotations,
+        },
       },
       spec: {
         location: props.location,

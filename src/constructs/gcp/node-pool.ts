@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ANTHOSCLI_PLACEMENT } from '../../catalog/gcp-services';
 
 export interface GkeNodePoolProps {
   readonly name: string;
@@ -60,7 +61,12 @@ export class GkeNodePool extends Construct {
     new ApiObject(this, 'node-pool', {
       apiVersion: 'container.cnrm.cloud.google.com/v1beta1',
       kind: 'ContainerNodePool',
-      metadata: { name: props.name, namespace: props.projectId, ...(props.annotations ? { annotations: { ...props.annotations } } : {}) },
+      metadata: {
+        name: props.name,
+        namespace: props.projectId,
+        // anthoscli creates Google Cloud resources through its bootstrap Config Connector.
+        annotations: { [ANTHOSCLI_PLACEMENT.annotation]: ANTHOSCLI_PLACEMENT.bootstrap, ...props.annotations },
+      },
       spec: {
         location: props.location,
         clusterRef: { name: props.clusterName },

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { GcpService } from '../../catalog/gcp-services';
+import { ANTHOSCLI_PLACEMENT, type GcpService } from '../../catalog/gcp-services';
 
 export interface ProjectServicesProps {
   /** Project ID; Config Connector resources live in the namespace named after it. */
@@ -37,7 +37,8 @@ export class ProjectServices extends Construct {
             namespace: props.projectId,
             // Deleting the package must not disable an API the project's other
             // workloads (or the cluster itself) depend on.
-            annotations: { 'cnrm.cloud.google.com/deletion-policy': 'abandon', ...props.annotations },
+            // anthoscli applies Google Cloud resources through its bootstrap Config Connector.
+            annotations: { 'cnrm.cloud.google.com/deletion-policy': 'abandon', [ANTHOSCLI_PLACEMENT.annotation]: ANTHOSCLI_PLACEMENT.bootstrap, ...props.annotations },
           },
           spec: {},
         });

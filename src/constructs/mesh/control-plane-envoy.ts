@@ -7,7 +7,6 @@
  */
 import { COMPONENTS, GALLEY_LOCAL_MCP_PORT, ISTIO_NAMESPACE, PILOT_LOCAL_GALLEY_PORT, servicePort } from '../../catalog/components';
 import { PROXY } from '../../catalog/proxy';
-import { stringifyYaml } from '../../util/yaml';
 import { usesSds } from './injection-template';
 import type { MeshValues } from './values';
 
@@ -83,6 +82,15 @@ function clientTls(values: MeshValues, peers: readonly string[]): Record<string,
  * shares a handful, so each is built once (the map holds one entry per distinct pair).
  */
 const TEMPLATES = new Map<string, string>();
+
+/**
+ * A bootstrap as the text of its ConfigMap key: JSON on one line (JSON is YAML, and what
+ * Envoy reads either way), so that a kpt setter comment reaches the trust domain in the
+ * SPIFFE names; no setter comment can follow a line inside a multi-line value.
+ */
+function bootstrapText(bootstrap: Record<string, unknown>): string {
+  return JSON.stringify(bootstrap);
+}
 function memo(which: string, values: MeshValues, build: (v: MeshValues) => string): string {
   const key = `${which}|${usesSds(values)}|${values.trustDomain}`;
   let t = TEMPLATES.get(key);
@@ -149,7 +157,7 @@ export function galleyEnvoyTemplate(values: MeshValues): string {
 function buildGalleyTemplate(values: MeshValues): string {
   const mcpTls = servicePort('galley', 'grpc-tls-mcp').targetPort;
   const local = `in.${GALLEY_LOCAL_MCP_PORT}`;
-  return stringifyYaml({
+  return bootstrapText({
     admin: admin(),
     static_resources: {
       clusters: [localCluster(local, GALLEY_LOCAL_MCP_PORT)],
@@ -173,7 +181,7 @@ function buildPilotTemplate(values: MeshValues): string {
   const galleyMcp = servicePort('galley', 'grpc-tls-mcp');
   const inXds = `in.${xds}`;
   const outGalley = `out.galley.${galleyMcp.port}`;
-  return stringifyYaml({
+  return bootstrapText({
     admin: admin(),
     static_resources: {
       clusters: [

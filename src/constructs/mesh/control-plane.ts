@@ -2,14 +2,19 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { component } from '../../catalog/components';
 import { telemetryV2Plan } from './telemetry-v2';
+import { ANTHOSCLI_PLACEMENT } from '../../catalog/gcp-services';
 import type { MeshValues } from './values';
 
 export interface ControlPlaneProps {
   readonly values: MeshValues;
   /** IstioControlPlane `spec.profile`: `asm` on GKE, `asm-onprem` on-prem. */
   readonly profile: string;
-  /** `PROJECT/LOCATION/CLUSTER`, which anthoscli reads from `metadata.clusterName` (gke only). */
-  readonly kccClusterName?: string;
+  /**
+   * Where anthoscli installs it (gke only): `annotation` is today's cluster id
+   * `gke://PROJECT/LOCATION/CLUSTER` (annotation `gke.io/cluster`); `clusterName` is the
+   * `PROJECT/LOCATION/CLUSTER` the anthoscli of March 2020 read from `metadata.clusterName`.
+   */
+  readonly anthoscli?: { readonly annotation: string } | { readonly clusterName: string };
 }
 
 /** Marks a resource as input for tools, never to be applied to a cluster. */
@@ -60,13 +65,17 @@ export class ControlPlane extends Construct {
     if (v.egressGateway) spec.gateways = { components: { egressGateway: { enabled: true } } };
     spec.values = values;
 
+    const target = props.anthoscli;
     this.resource = new ApiObject(this, 'resource', {
       apiVersion: 'install.istio.io/v1alpha2',
       kind: 'IstioControlPlane',
       metadata: {
         name: 'asm',
-        ...(props.kccClusterName ? { clusterName: props.kccClusterName } : {}),
-        annotations: { ...LOCAL_CONFIG_ANNOTATION },
+        ...(target && 'clusterName' in target ? { clusterName: target.clusterName } : {}),
+        annotations: {
+          ...LOCAL_CONFIG_ANNOTATION,
+          ...(target && 'annotation' in target ? { [ANTHOSCLI_PLACEMENT.annotation]: target.annotation } : {}),
+        },
       },
       spec,
     });

@@ -4,9 +4,12 @@
  * `istio-init` iptables init container, the `istio-proxy` sidecar and their volumes
  * (SPEC section 5, the seed's slide 39).
  *
- * Package-time facts (trust domain, pilot address, SDS or secret certificates,
- * GCP_METADATA, tracing) are written into the text as literals from MeshValues and
- * the proxy catalog. What depends on the pod is left to the injector: the app label,
+ * Package-time facts (pilot address, SDS or secret certificates, tracing) are written
+ * into the text as literals from MeshValues and the proxy catalog. What depends on the
+ * cluster's identity (image hub and tag, trust domain, mesh ID, GCP_METADATA, the SDS
+ * token audience) is read from `.Values`, the one-line JSON `values` key of the same
+ * ConfigMap (`injectorValues`, as the 1.4.6 template reads it): a kpt setter comment
+ * reaches a one-line field, never a line inside this multi-line text. What depends on the pod is left to the injector: the app label,
  * namespace, ports, service account, and every annotation the Istio 1.4.6 template
  * honours (`catalog/sidecar-annotations.ts`, SPEC section 12), with its semantics:
  * `proxyCPU`/`proxyMemory` set requests and drop the fixed limits, status port `0`
@@ -31,7 +34,6 @@
  * documented ConfigMap (`custom_bootstrap.json`) does not have; Istio removed it
  * (istio/istio#20240).
  */
-import { imageRef } from '../../catalog/release';
 import { PROXY } from '../../catalog/proxy';
 import { CUSTOM_BOOTSTRAP, INTERCEPTION_MODES, SIDECAR_ANNOTATIONS as A, STATUS_PORT_OFF } from '../../catalog/sidecar-annotations';
 import type { MeshValues } from './values';
@@ -94,6 +96,22 @@ function json(expr: string): string {
   return `{{ structToJSON ${expr} }}`;
 }
 
+/**
+ * The template's reads of the injector values (`injectorValues` in mesh-config.ts): the
+ * cluster-identity fields, kept out of the multi-line template text, as expressions.
+ */
+export const TEMPLATE_VALUES = {
+  hub: '.Values.global.hub',
+  tag: '.Values.global.tag',
+  proxyImage: `(print .Values.global.hub ${lit('/')} .Values.global.proxy.image ${lit(':')} .Values.global.tag)`,
+  initImage: `(print .Values.global.hub ${lit('/')} .Values.global.proxy_init.image ${lit(':')} .Values.global.tag)`,
+  trustDomain: '.Values.global.trustDomain',
+  /** Istio's own rule: the mesh ID, else the trust domain. */
+  meshId: '(valueOrDefault .Values.global.meshID .Values.global.trustDomain)',
+  gcpMetadata: '.Values.global.proxy.env.GCP_METADATA',
+  sdsAudience: '.Values.global.sds.token.aud',
+} as const;
+
 /** Template variables set once at the top. */
 const MODE = '$interceptionMode';
 const STATUS_PORT = '$statusPort';
@@ -151,7 +169,7 @@ function sidecarArgs(values: MeshValues): Item[] {
     { expr: `(annotation .ObjectMeta ${lit(A.readinessApplicationPorts)} (applicationPorts .Spec.Containers))` },
     { raw: '  {{- end }}' },
     `--stsPort=${PROXY.stsPort}`,
-    `--trust-domain=${values.trustDomain}`,
+    { expr: `(print ${lit('--trust-domain=')} ${TEMPLATE_VALUES.trustDomain})` },
   ];
 }
 
@@ -253,14 +271,14 @@ function fieldEnv(name: string, fieldPath: string): string[] {
 }
 
 /** The proxy image: the annotation's (a full reference, or an image name on the mesh's hub and tag), else ASM's. */
-function proxyImageLine(values: MeshValues): string {
-  const image = ann(A.proxyImage, imageRef(values.release, 'proxy', values.hub, values.tag));
-  return `  image: {{ if contains ${lit('/')} ${image} }}${json(image)}{{ else }}${json(`(print ${lit(`${values.hub}/`)} ${image} ${lit(`:${values.tag}`)})`)}{{ end }}`;
+function proxyImageLine(): string {
+  const image = `(annotation .ObjectMeta ${lit(A.proxyImage)} ${TEMPLATE_VALUES.proxyImage})`;
+  const onHub = `(print ${TEMPLATE_VALUES.hub} ${lit('/')} ${image} ${lit(':')} ${TEMPLATE_VALUES.tag})`;
+  return `  image: {{ if contains ${lit('/')} ${image} }}${json(image)}{{ else }}${json(onHub)}{{ end }}`;
 }
 
 /** The injector template text for a mesh. */
 export function injectionTemplate(values: MeshValues): string {
-  const initImage = imageRef(values.release, 'proxy', values.hub, values.tag);
   const sds = usesSds(values);
   const lines: string[] = [
     `{{- ${MODE} := ${ann(A.interceptionMode, INTERCEPTION_MODES.redirect)} }}`,
@@ -270,7 +288,7 @@ export function injectionTemplate(values: MeshValues): string {
     `{{- if ne ${MODE} ${lit(INTERCEPTION_MODES.none)} }}`,
     'initContainers:',
     '- name: istio-init',
-    `  image: ${q(initImage)}`,
+    `  image: ${json(TEMPLATE_VALUES.initImage)}`,
     '  command:',
     '  - istio-iptables',
     '  args:',
@@ -293,7 +311,7 @@ export function injectionTemplate(values: MeshValues): string {
     '{{- end }}',
     'containers:',
     '- name: istio-proxy',
-    proxyImageLine(values),
+    proxyImageLine(),
     '  ports:',
     `  - containerPort: ${PROXY.prometheusPort}`,
     '    protocol: TCP',
@@ -342,8 +360,8 @@ export function injectionTemplate(values: MeshValues): string {
     `  {{- if ${isset(A.bootstrapOverride)} }}`,
     ...env('ISTIO_BOOTSTRAP_OVERRIDE', CUSTOM_BOOTSTRAP.file),
     '  {{- end }}',
-    ...env('ISTIO_META_MESH_ID', values.meshId ?? values.trustDomain),
-    ...(values.platform === 'gke' && values.gcpMetadata ? env('GCP_METADATA', values.gcpMetadata) : []),
+    ...envExpr('ISTIO_META_MESH_ID', TEMPLATE_VALUES.meshId),
+    ...(values.platform === 'gke' && values.gcpMetadata ? envExpr('GCP_METADATA', TEMPLATE_VALUES.gcpMetadata) : []),
     ...(values.telemetry.tracing === 'stackdriver' ? env('STACKDRIVER_TRACING_ENABLED', 'true') : []),
     '  imagePullPolicy: IfNotPresent',
     `  {{- if ${STATUS_ON} }}`,
@@ -408,7 +426,7 @@ export function injectionTemplate(values: MeshValues): string {
           '    - serviceAccountToken:',
           '        path: istio-token',
           `        expirationSeconds: ${PROXY.sdsTokenExpirationSeconds}`,
-          `        audience: ${q(sdsAudience(values))}`,
+          `        audience: ${json(TEMPLATE_VALUES.sdsAudience)}`,
         ]
       : [
           '- name: istio-certs',

@@ -76,9 +76,12 @@ export function meshConfig(values: MeshValues): Record<string, unknown> {
   };
 }
 
-/** The mesh config as YAML text. */
+/**
+ * The mesh config as the text of the `mesh` key: JSON (which is YAML) on one line, so
+ * that a kpt setter comment reaches the trust domain in it; Istio reads the key as YAML.
+ */
 export function meshConfigYaml(values: MeshValues): string {
-  return stringifyYaml(meshConfig(values));
+  return JSON.stringify(meshConfig(values));
 }
 
 export interface MeshConfigProps {
@@ -103,11 +106,18 @@ export class MeshConfig extends Construct {
 }
 
 /**
- * The values the injector exposes to the template as `.Values`. The template bakes
- * these in already; they are kept for the injector (it requires the key) and for
- * people reading the ConfigMap.
+ * The values the injector exposes to the template as `.Values` (the `values` key, one
+ * line of JSON). The template reads the cluster's identity from here (image hub and tag,
+ * trust domain, mesh ID, GCP_METADATA, SDS token audience; `TEMPLATE_VALUES`), so that
+ * kpt setters, which reach one-line fields only, can change them.
  */
 export function injectorValues(values: MeshValues): Record<string, unknown> {
+  const proxy: Record<string, unknown> = {
+    image: values.release.images.proxy,
+    statusPort: PROXY.statusPort,
+    tracer: values.telemetry.tracing === 'stackdriver' ? 'stackdriver' : 'zipkin',
+  };
+  if (values.platform === 'gke' && values.gcpMetadata) proxy.env = { GCP_METADATA: values.gcpMetadata };
   return {
     global: {
       hub: values.hub,
@@ -115,7 +125,7 @@ export function injectorValues(values: MeshValues): Record<string, unknown> {
       trustDomain: values.trustDomain,
       meshID: values.meshId ?? '',
       sds: { enabled: usesSds(values), udsPath: usesSds(values) ? PROXY.sdsUdsPath : '', token: { aud: usesSds(values) ? sdsAudience(values) : '' } },
-      proxy: { image: values.release.images.proxy, statusPort: PROXY.statusPort, tracer: values.telemetry.tracing === 'stackdriver' ? 'stackdriver' : 'zipkin' },
+      proxy,
       proxy_init: { image: values.release.images.proxy },
     },
   };

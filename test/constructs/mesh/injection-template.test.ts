@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { injectionTemplate } from '../../../src/constructs/mesh/injection-template';
+import { injectorValues } from '../../../src/constructs/mesh/mesh-config';
 import { renderInjectionTemplate, type PodInput } from '../../helpers/go-template';
 import { gkeValues, onpremValues } from '../../helpers/mesh-values';
 
@@ -15,7 +16,8 @@ const seedPod: PodInput = {
 };
 
 function injected(values = gkeValues(), pod: PodInput = seedPod): any {
-  return parse(renderInjectionTemplate(injectionTemplate(values), pod));
+  // the injector reads .Values from the ConfigMap's `values` key, one line of JSON
+  return parse(renderInjectionTemplate(injectionTemplate(values), pod, JSON.parse(JSON.stringify(injectorValues(values)))));
 }
 
 /** Args as the kubelet runs them: `$(POD_NAMESPACE)` expanded. */

@@ -8,6 +8,12 @@ export const PACKAGE_DIRS = {
   bootstrap: 'bootstrap',
   crds: 'crds',
   inCluster: 'in-cluster',
+  /**
+   * Authentication policies (MeshPolicy, namespace Policies) and the DestinationRules
+   * STRICT mTLS needs: applied after the control plane is ready, on every install route
+   * (istioctl and anthoscli install no namespace policy of their own).
+   */
+  policies: 'policies',
   secrets: 'secrets',
   /** Labels of application namespaces asmpkg does not own (istio-on-gke, traffic-director). */
   namespaces: 'namespaces',

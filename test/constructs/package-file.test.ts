@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { composeProfile } from '../../src/profiles';
-import { PackageFile } from '../../src/render/package-file';
+import { PackageFile } from '../../src/constructs/package-file';
 import { GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER } from '../helpers/config';
 import { specOf } from '../helpers/render';
 
