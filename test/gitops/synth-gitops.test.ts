@@ -188,16 +188,21 @@ describe('flux', () => {
       expect(kustomizePlainDir(outDir(out, crds.spec.path)).every((o) => o.kind === 'CustomResourceDefinition')).toBe(true);
       const inCluster = kustomizePlainDir(outDir(out, mesh.spec.path)).map((o) => o.kind);
       expect(inCluster).toEqual(expect.arrayContaining(['Namespace', 'SealedSecret', 'Deployment']));
+      // the policies (policies/) once the control plane is up
+      const policies = ks.find((k) => k.metadata.name === `asm-${c}-policies`)!;
+      expect(policies.spec.path).toBe(`./${REPO_PATH}/${c}/policies`);
+      expect(policies.spec.dependsOn).toEqual([{ name: mesh.metadata.name }]);
+      expect(kustomizePlainDir(outDir(out, policies.spec.path)).map((o) => o.kind)).toContain('MeshPolicy');
     }
     expect(ks.find((k) => k.metadata.name === 'asm-asm-existing-crds')!.spec.kubeConfig).toEqual({ secretRef: { name: 'prod-east' } });
     expect(ks.find((k) => k.metadata.name === 'asm-asm-gke-crds')!.spec.kubeConfig).toEqual({ secretRef: { name: 'asm-gke-kubeconfig' } });
     // Wave 0 starts at once; wave 1 waits for wave 0's last stage, wave 2 for wave 1's.
     expect(ks.find((k) => k.metadata.name === 'asm-asm-existing-crds')!.spec.dependsOn).toBeUndefined();
     expect(ks.find((k) => k.metadata.name === 'asm-asm-gke-crds')!.spec.dependsOn).toEqual([{ name: 'asm-wave-1' }]);
-    expect(ks.find((k) => k.metadata.name === 'asm-wave-1')!.spec.dependsOn).toEqual([{ name: 'asm-asm-existing-in-cluster' }]);
+    expect(ks.find((k) => k.metadata.name === 'asm-wave-1')!.spec.dependsOn).toEqual([{ name: 'asm-asm-existing-policies' }]);
     expect(ks.find((k) => k.metadata.name === 'asm-wave-2')!.spec.dependsOn).toEqual([
-      { name: 'asm-asm-gke-in-cluster' },
-      { name: 'asm-asm-gke-2-in-cluster' },
+      { name: 'asm-asm-gke-policies' },
+      { name: 'asm-asm-gke-2-policies' },
       { name: 'asm-istio-addon-namespaces' },
     ]);
     // The add-on cluster: only its application namespaces' injection labels, never pruned.
