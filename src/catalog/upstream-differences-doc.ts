@@ -11,6 +11,7 @@ export const UPSTREAM_DIFFERENCES_DOC_PATH = 'docs/upstream-differences.md';
 const AREA_TITLES: Record<DifferenceArea, string> = {
   security: 'Security',
   'control-plane': 'Control plane',
+  sidecar: 'Injected sidecars',
   telemetry: 'Telemetry',
   gateway: 'Gateways',
   layout: 'Layout',

@@ -3,15 +3,16 @@
  * renders (the istioctl 1.4.6 installer charts, SPEC §12), with the reason. This is the
  * only list: `docs/upstream-differences.md` is generated from it, and a test renders the
  * upstream charts, compares them with asmpkg's install (objects by kind/name, container
- * args, env names, ports, volumes and mounts) and fails on any difference no entry here
- * `covers` — and on an entry that covers nothing, so the list cannot go stale.
+ * args, env names, ports, volumes and mounts; and the sidecars each side's injector
+ * template makes of reference pods, `Pod/injected-*`) and fails on any difference no
+ * entry here `covers` — and on an entry that covers nothing, so the list cannot go stale.
  *
  * `covers` holds keys of that comparison: `KIND- WHERE VALUE` when upstream has it and
  * asmpkg not, `KIND+ WHERE VALUE` the other way round (`object`, `port`, `container`,
  * `containerPort`, `arg`, `env`, `volume`, `mount`); `*` matches any run of characters.
  */
 
-export type DifferenceArea = 'security' | 'control-plane' | 'telemetry' | 'gateway' | 'layout';
+export type DifferenceArea = 'security' | 'control-plane' | 'sidecar' | 'telemetry' | 'gateway' | 'layout';
 
 export interface UpstreamDifference {
   /** Stable kebab-case id. */
@@ -180,6 +181,52 @@ export const UPSTREAM_DIFFERENCES: readonly UpstreamDifference[] = [
     asmpkg: 'the Envoys of pilot, galley and the ingress gateway get it too',
     reason: 'Stackdriver telemetry and Mesh CA identify the cluster from it (SPEC §3)',
     covers: ['env+ Deployment/*/istio-proxy GCP_METADATA'],
+  },
+  // --- injected sidecars (the injector template, rendered for reference pods) ---
+  {
+    id: 'sidecar-asm-settings',
+    area: 'sidecar',
+    title: "Injected sidecars carry ASM's token service port and, on GKE, GCP_METADATA",
+    upstream: 'the 1.4.6 template passes neither (`global.proxy.env` is not read by it)',
+    asmpkg: '`--stsPort=15463` on every sidecar; `GCP_METADATA` (project, number, cluster, location) on GKE',
+    reason: "ASM 1.4's sidecars (seed slide 39) get Stackdriver credentials through the token service and identify the cluster to Mesh CA and Stackdriver from GCP_METADATA",
+    covers: ['arg+ Pod/injected-*/istio-proxy --stsPort=15463', 'env+ Pod/injected-*/istio-proxy GCP_METADATA'],
+  },
+  {
+    id: 'sidecar-zipkin-address',
+    area: 'sidecar',
+    title: "Sidecars' Zipkin address resolves",
+    upstream: '`--zipkinAddress zipkin.:9411`: the installer builds it from a namespace value the istio-discovery chart leaves empty',
+    asmpkg: '`zipkin.istio-system:9411` (the seed\'s sidecar; spans are sent only with tracing on), or the Jaeger collector of `telemetry.jaegerAddress`',
+    reason: 'an address with an empty namespace resolves nowhere',
+    covers: ['arg- Pod/injected-*/istio-proxy zipkin.:9411', 'arg+ Pod/injected-*/istio-proxy zipkin.istio-system:9411'],
+  },
+  {
+    id: 'sidecar-status-port-declared',
+    area: 'sidecar',
+    title: "The sidecar's status port is declared",
+    upstream: 'the proxy declares only 15090 (Prometheus), though pilot-agent serves readiness on 15020',
+    asmpkg: 'the status port (15020, or `status.sidecar.istio.io/port`) is declared as `http-status` too, unless that annotation is `0`',
+    reason: 'container ports document what listens; the seed\'s sidecar declares it',
+    covers: ['containerPort+ Pod/injected-plain/istio-proxy 15020'],
+  },
+  {
+    id: 'sidecar-bootstrap-override',
+    area: 'sidecar',
+    title: '`sidecar.istio.io/bootstrapOverride` through ISTIO_BOOTSTRAP_OVERRIDE only',
+    upstream: 'besides `ISTIO_BOOTSTRAP_OVERRIDE=/etc/istio/custom-bootstrap/custom_bootstrap.json`, `--templateFile=/etc/istio/custom-bootstrap/envoy_bootstrap.json`',
+    asmpkg: 'the ConfigMap volume, its mount and `ISTIO_BOOTSTRAP_OVERRIDE`; no `--templateFile`',
+    reason: 'the documented ConfigMap holds `custom_bootstrap.json` only: `--templateFile` replaces the whole bootstrap template with a file that is not there, and Envoy does not start (Istio dropped the flag, istio/istio#20240)',
+    covers: ['arg- Pod/injected-annotated/istio-proxy --templateFile=/etc/istio/custom-bootstrap/envoy_bootstrap.json'],
+  },
+  {
+    id: 'sidecar-user-volumes-with-sds',
+    area: 'sidecar',
+    title: '`sidecar.istio.io/userVolume` with SDS too',
+    upstream: 'the 1.4.6 template adds the user volumes only when SDS is off, while it mounts `userVolumeMount` always',
+    asmpkg: 'the user volumes on every platform',
+    reason: 'on GKE (SDS) the pod would mount a volume it does not have, which the API server refuses',
+    covers: ['volume+ Pod/injected-annotated extra'],
   },
   {
     id: 'singleton-without-budget',

@@ -57,6 +57,9 @@ if (!installerAvailable()) {
       for (const o of ['Deployment/istio-pilot', 'Deployment/istio-galley', 'Deployment/istio-sidecar-injector', 'Deployment/istio-ingressgateway', 'Service/istio-pilot', 'ConfigMap/istio']) {
         expect(keys.filter((k) => k.startsWith('object') && k.endsWith(` ${o}`))).toEqual([]);
       }
+      // the sidecars both injector templates make of the reference pods are compared, container by container
+      expect(keys.filter((k) => /^(object|container)[-+] .*Pod\/injected-/.test(k))).toEqual([]);
+      expect(keys.some((k) => k.startsWith('arg+ Pod/injected-plain/istio-proxy'))).toBe(true);
       // telemetry v2: the same three filters (two on-prem) as the installer's telemetryv2_1.4.yaml
       expect(keys.filter((k) => k.includes('EnvoyFilter/'))).toEqual([]);
     });

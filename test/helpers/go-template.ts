@@ -18,6 +18,8 @@
  * (struct fields in declaration order with their json tags, map keys sorted, `<`, `>`,
  * `&` escaped), `excludeInboundPort` appends the status port unless it is 0 or listed.
  */
+import { stringify as stringifyYaml } from 'yaml';
+
 
 /** A container port as the API server hands it to the webhook (protocol defaulted to TCP). */
 export interface PortInput {
@@ -81,6 +83,28 @@ function podData(pod: PodInput, values: unknown) {
   };
 }
 
+/** A Go value with a String() method (a proto enum such as ProxyConfig.InterceptionMode): prints as its name. */
+const STRINGER = Symbol('stringer');
+export function goEnum(name: string): Record<string, unknown> {
+  return Object.assign(Object.create(null), { String: name, [STRINGER]: name });
+}
+
+/** A protobuf Duration as the mesh config writes it (`45s`, `1m0s`), for formatDuration. */
+function seconds(text: string): number {
+  let total = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) total += Number(n) * ({ h: 3600, m: 60, s: 1 } as Record<string, number>)[unit];
+  return total;
+}
+
+/** Go's time.Duration String() of whole seconds: `45s`, `1m0s`, `1h0m0s`. */
+function goDuration(total: number): string {
+  if (total < 60) return `${total}s`;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h > 0 ? `${h}h${m}m${s}s` : `${m}m${s}s`;
+}
+
 /** Go's truth: false, 0, nil, and empty strings, slices and maps are false. */
 function truthy(v: Value): boolean {
   if (v === undefined || v === null || v === false || v === '' || v === 0) return false;
@@ -121,6 +145,7 @@ function sprint(v: Value): string {
   if (v === undefined) return '<no value>';
   if (v === null) return '<nil>';
   if (typeof v === 'string') return v;
+  if (typeof v === 'object' && STRINGER in (v as object)) return String((v as Record<symbol, unknown>)[STRINGER]);
   if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e21 ? String(v) : String(v).replace(/e\+?/, 'e+');
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(sprint).join(' ')}]`;
@@ -152,8 +177,15 @@ function stringMap(v: Value, fn: string): Record<string, string> | undefined {
   return v as Record<string, string>;
 }
 
+/** lt/le/gt/ge of numbers or strings of the same kind. */
+function compare(a: Value, b: Value): number {
+  if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string')) throw new Error(`incompatible types for comparison: ${sprint(a)} ${sprint(b)}`);
+  return a < (b as typeof a) ? -1 : a > (b as typeof a) ? 1 : 0;
+}
+
 /** Go's basic-kind comparison for eq/ne: values of different kinds are an error. */
 function kindOf(v: Value): string {
+  if (v && typeof v === 'object' && STRINGER in (v as object)) return 'enum';
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return typeof v;
   throw new Error(`eq: invalid type for comparison: ${sprint(v)}`);
 }
@@ -186,6 +218,20 @@ const FUNCS: Record<string, (...args: Value[]) => Value> = {
     return cur;
   },
   print: (...xs) => xs.map((x, i) => (i > 0 && typeof x !== 'string' && typeof xs[i - 1] !== 'string' ? ' ' : '') + sprint(x)).join(''),
+  // fmt.Sprintf with the verbs templates use: %s %v %d %q %%
+  printf: (format, ...xs) => {
+    let i = 0;
+    return str(format, 'printf').replace(/%([svdq%])/g, (_m, verb: string) => {
+      if (verb === '%') return '%';
+      const x = xs[i++];
+      if (verb === 'q') return JSON.stringify(sprint(x));
+      return sprint(x);
+    });
+  },
+  gt: (a, b) => compare(a, b) > 0,
+  ge: (a, b) => compare(a, b) >= 0,
+  lt: (a, b) => compare(a, b) < 0,
+  le: (a, b) => compare(a, b) <= 0,
   len: (x) => (typeof x === 'string' ? Buffer.byteLength(x) : Array.isArray(x) ? x.length : Object.keys(x as object).length),
   // Istio 1.4 pkg/kube/inject funcmap
   annotation: (meta: any, name, def) => {
@@ -224,6 +270,17 @@ const FUNCS: Record<string, (...args: Value[]) => Value> = {
   },
   contains: (needle, haystack) => str(haystack, 'contains').includes(str(needle, 'contains')),
   toLower: (s) => str(s, 'toLower').toLowerCase(),
+  formatDuration: (d) => goDuration(seconds(str(d, 'formatDuration'))),
+  // ghodss/yaml Marshal: through JSON, so map keys sorted; block style
+  toYaml: (v) => stringifyYaml(JSON.parse(goJson(v)), { sortMapEntries: true }),
+  indent: (spaces, source) =>
+    str(source, 'indent')
+      .split('\n')
+      .map((line, i) => (i > 0 ? ' '.repeat(Number(spaces)) + line : line))
+      .join('\n'),
+  render: () => {
+    throw new Error('render: not supported by this evaluator (podDNSSearchNamespaces)');
+  },
   directory: (p) => {
     const s = str(p, 'directory');
     return s.slice(0, s.lastIndexOf('/') + 1);
@@ -510,12 +567,15 @@ function run(nodes: readonly Node[], dot: Value, scope: Scope): string {
   return out;
 }
 
-/**
- * Renders the injector template text for a pod, as the Istio 1.4 injector would, with
- * `values` (the injector ConfigMap's `values` key, parsed) as `.Values`.
- */
-export function renderInjectionTemplate(template: string, pod: PodInput, values: unknown = {}): string {
-  const data = podData(pod, values);
+/** What the injector adds to the pod data: its ConfigMap's `values` key (parsed) and the mesh's default proxy config. */
+export interface InjectorInputs {
+  readonly Values?: unknown;
+  readonly ProxyConfig?: unknown;
+}
+
+/** Renders the injector template text for a pod, as the Istio 1.4 injector would. */
+export function renderInjectionTemplate(template: string, pod: PodInput, inputs: InjectorInputs = {}): string {
+  const data = { ...podData(pod, inputs.Values ?? {}), ProxyConfig: inputs.ProxyConfig };
   const scope = new Scope();
   scope.declare('$', data);
   return run(parse(template), data, scope);

@@ -18,7 +18,7 @@ export type Json = Record<string, any>;
 export function injectionSpec(values: MeshValues, pod: PodInput): Json {
   // the injector reads .Values from the ConfigMap's `values` key, one line of JSON
   const valuesKey = JSON.parse(JSON.stringify(injectorValues(values)));
-  return parse(renderInjectionTemplate(injectionTemplate(values), pod, valuesKey), { version: '1.1', uniqueKeys: true }) as Json;
+  return parse(renderInjectionTemplate(injectionTemplate(values), pod, { Values: valuesKey }), { version: '1.1', uniqueKeys: true }) as Json;
 }
 
 /** The pod after injection, as the API server receives it from the webhook. */

@@ -14,6 +14,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import type { MeshValues } from '../../src/constructs/mesh/values';
 import { deepMerge, HelmChart } from './helm-template';
+import { goEnum, renderInjectionTemplate, type PodInput } from './go-template';
 import { renderInCluster } from './in-cluster';
 
 export const INSTALLER = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference', 'istioctl-1.4.6-installer');
@@ -62,7 +63,7 @@ export function upstreamValues(v: MeshValues): Obj {
 /** Upstream's objects for the mesh `v` describes. */
 export function renderUpstream(v: MeshValues): Obj[] {
   const global = upstreamValues(v);
-  return chartsFor(v.platform).flatMap((chart) => {
+  const objs = chartsFor(v.platform).flatMap((chart) => {
     const dir = path.join(INSTALLER, 'charts', chart);
     const chartValues = parse(readFileSync(path.join(dir, 'values.yaml'), 'utf8')) ?? {};
     return new HelmChart(dir)
@@ -70,12 +71,75 @@ export function renderUpstream(v: MeshValues): Obj[] {
       .map((d) => d.obj)
       .filter((o) => typeof o.metadata?.name === 'string');
   });
+  return [...objs, ...injectedPods(objs)];
 }
 
 const id = (o: Obj) => `${o.kind}/${o.metadata.name}`;
 
 function podSpec(o: Obj): Obj | undefined {
+  if (o.kind === 'Pod') return o.spec;
   return ['Deployment', 'DaemonSet'].includes(o.kind) ? o.spec?.template?.spec : undefined;
+}
+
+/**
+ * Reference pods the sidecar injector is compared on: a plain workload, and one with
+ * the annotations that add volumes, arguments and environment (status port off,
+ * requests, user volumes, a bootstrap override, excluded outbound ports).
+ */
+const INJECTED_PODS: readonly { name: string; pod: PodInput }[] = [
+  {
+    name: 'injected-plain',
+    pod: { labels: { app: 'orders' }, namespace: 'shop', deploymentName: 'orders', ownerApiVersion: 'apps/v1', ownerKind: 'Deployment', serviceAccountName: 'orders', containers: [{ name: 'app', ports: [{ name: 'http', containerPort: 8080 }] }] },
+  },
+  {
+    name: 'injected-annotated',
+    pod: {
+      labels: { app: 'orders' },
+      namespace: 'shop',
+      serviceAccountName: 'orders',
+      containers: [{ name: 'app', ports: [{ containerPort: 8080 }] }],
+      annotations: {
+        'status.sidecar.istio.io/port': '0',
+        'sidecar.istio.io/proxyCPU': '1',
+        'sidecar.istio.io/userVolume': '{"extra":{"emptyDir":{}}}',
+        'sidecar.istio.io/userVolumeMount': '{"extra":{"mountPath":"/extra"}}',
+        'sidecar.istio.io/bootstrapOverride': 'orders-bootstrap',
+        'traffic.sidecar.istio.io/excludeOutboundPorts': '5432',
+      },
+    },
+  },
+];
+
+/** The ProxyConfig the injector hands the template: the mesh config's defaultConfig (Go names, enums, durations). */
+function proxyConfigOf(objs: readonly Obj[]): Obj {
+  const mesh = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'istio');
+  const d = mesh ? (parse(mesh.data.mesh).defaultConfig ?? {}) : {};
+  return {
+    DrainDuration: d.drainDuration ?? '45s',
+    ParentShutdownDuration: d.parentShutdownDuration ?? '1m0s',
+    ConnectTimeout: d.connectTimeout ?? '10s',
+    DiscoveryAddress: d.discoveryAddress ?? '',
+    ProxyAdminPort: d.proxyAdminPort ?? 15000,
+    Concurrency: d.concurrency ?? 0,
+    InterceptionMode: goEnum(d.interceptionMode ?? 'REDIRECT'),
+    GetTracing: { GetZipkin: { GetAddress: d.tracing?.zipkin?.address ?? '' } },
+  };
+}
+
+/**
+ * The pods the injector makes of the reference pods with a side's injector ConfigMap
+ * (its template run with Go template semantics, its values as `.Values`), as `Pod`
+ * objects the comparison reads like any other workload.
+ */
+export function injectedPods(objs: readonly Obj[]): Obj[] {
+  const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'istio-sidecar-injector');
+  if (!cm) return [];
+  const template: string = parse(cm.data.config).template;
+  const inputs = { Values: JSON.parse(cm.data.values), ProxyConfig: proxyConfigOf(objs) };
+  return INJECTED_PODS.map(({ name, pod }) => {
+    const spec = parse(renderInjectionTemplate(template, pod, inputs), { version: '1.1' }) ?? {};
+    return { kind: 'Pod', metadata: { name }, spec: { initContainers: spec.initContainers ?? [], containers: spec.containers ?? [], volumes: spec.volumes ?? [] } };
+  });
 }
 
 function setDiff(tag: string, where: string, upstream: Iterable<string>, ours: Iterable<string>): string[] {
@@ -120,5 +184,6 @@ export function differences(upstream: readonly Obj[], ours: readonly Obj[]): str
 
 /** asmpkg's in-cluster objects (CRDs and components) for the mesh `v` describes. */
 export function renderOurs(v: MeshValues): Obj[] {
-  return renderInCluster(v).map((o) => o.obj);
+  const objs = renderInCluster(v).map((o) => o.obj);
+  return [...objs, ...injectedPods(objs)];
 }

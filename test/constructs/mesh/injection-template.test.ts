@@ -17,7 +17,7 @@ const seedPod: PodInput = {
 
 function injected(values = gkeValues(), pod: PodInput = seedPod): any {
   // the injector reads .Values from the ConfigMap's `values` key, one line of JSON
-  return parse(renderInjectionTemplate(injectionTemplate(values), pod, JSON.parse(JSON.stringify(injectorValues(values)))));
+  return parse(renderInjectionTemplate(injectionTemplate(values), pod, { Values: JSON.parse(JSON.stringify(injectorValues(values))) }));
 }
 
 /** Args as the kubelet runs them: `$(POD_NAMESPACE)` expanded. */
