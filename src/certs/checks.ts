@@ -19,9 +19,62 @@ export function reportMissing<F extends string>(names: readonly F[], files: Part
   }
 }
 
+/** One PEM block as the structure check finds it. */
+interface PemBlockShape {
+  readonly label: string;
+}
+
+/**
+ * A PEM block: BEGIN line, optional RFC 1421 headers (legacy encrypted keys), base64
+ * lines, END line with the same label. Lines may end in CRLF; trailing blanks are allowed.
+ */
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]{1,64})-----[ \t]*\r?\n(?:[A-Za-z-]+:[^\r\n]*\r?\n)*(?:[ \t]*\r?\n)?(?:[A-Za-z0-9+/=]+[ \t]*\r?\n)*-----END \1-----[ \t]*(?:\r?\n|$)/y;
+
+/**
+ * Why a file is not exactly a sequence of PEM blocks whose labels `expected` accepts
+ * (text before, between or after them, a broken block, a block of another type), or
+ * undefined. Only whitespace may separate blocks: a file with anything else (a text
+ * dump of the certificate, a second file pasted after it, 140 MB of junk) is refused,
+ * not copied into a Secret. Never quotes the file; names lines and block numbers.
+ */
+export function pemStructureProblem(text: string, expected: (label: string) => boolean, what: string): string | undefined {
+  // No block at all: the callers say "holds no ... block" in their own words.
+  if (!text.includes('-----BEGIN ')) return undefined;
+  const blocks: PemBlockShape[] = [];
+  const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
+  let at = 0;
+  for (;;) {
+    const ws = /\s*/y;
+    ws.lastIndex = at;
+    ws.exec(text);
+    at = ws.lastIndex;
+    if (at >= text.length) break;
+    PEM_BLOCK.lastIndex = at;
+    const m = PEM_BLOCK.exec(text);
+    if (!m) {
+      const where = blocks.length === 0 ? 'before the first PEM block' : `after PEM block ${blocks.length}`;
+      const broken = text.startsWith('-----BEGIN ', at) ? `PEM block ${blocks.length + 1} (line ${lineAt(at)}) is not a complete, well-formed block` : `has text that is not PEM ${where} (line ${lineAt(at)})`;
+      return `${broken}; the file must hold only ${what} PEM blocks`;
+    }
+    blocks.push({ label: m[1] });
+    if (!expected(m[1])) {
+      // A stray key is called a key, so the message never carries PEM key labels that log scanners treat as leaked keys.
+      const kind = !/PRIVATE KEY/.test(m[1]) ? `a ${m[1]} block` : what === 'private key' ? 'a private key of a kind not read here (PKCS#8, PKCS#1 or SEC1 only)' : 'a private key';
+      return `PEM block ${blocks.length} (line ${lineAt(at)}) is ${kind}; the file must hold only ${what} PEM blocks`;
+    }
+    at = PEM_BLOCK.lastIndex;
+  }
+  return undefined;
+}
+
 /** The certificates of a PEM file, or undefined when there is nothing usable to check. */
 export function parseCertificates<F extends string>(file: F, text: string | undefined, report: Report<F>): Certificate[] | undefined {
   if (text === undefined) return undefined;
+  const structure = pemStructureProblem(text, (label) => label === 'CERTIFICATE', 'certificate');
+  if (structure) {
+    report(file, structure);
+    return undefined;
+  }
   const blocks = x509.PemConverter.decodeWithHeaders(text);
   if (blocks.length === 0) {
     report(file, 'is not PEM: it holds no complete -----BEGIN CERTIFICATE----- block');
@@ -71,6 +124,14 @@ export function parsePrivateKey<F extends string>(file: F, text: string | undefi
   }
   if (/-----BEGIN ENCRYPTED PRIVATE\x20KEY-----/.test(text) || /^Proc-Type: 4,ENCRYPTED/m.test(text)) {
     report(file, `is encrypted; ${user} needs the key without a passphrase`);
+    return undefined;
+  }
+  // Exactly one key block and nothing else: the component reads the first block only, so
+  // anything before it (openssl's EC PARAMETERS) breaks it, and anything after is junk.
+  const structure = pemStructureProblem(text, (label) => /^(|RSA |EC )PRIVATE KEY$/.test(label), 'private key');
+  const count = (text.match(/-----BEGIN /g) ?? []).length;
+  if (structure || count !== 1) {
+    report(file, structure ?? `must hold exactly one private key block; it holds ${count} PEM blocks`);
     return undefined;
   }
   try {

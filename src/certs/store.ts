@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InputFileError, INPUT_CAPS, readTextFile } from '../util/input-file';
 import { sha256 } from '../render/fingerprint';
 import { allValidAt } from './checks';
 import { generateCa, GenerateCaOptions } from './generate';
@@ -31,15 +31,17 @@ export async function readPemDir<F extends string>(dir: string, names: readonly 
   if (directoryMissing(dir)) return { files, problems };
   const read = await Promise.all(
     names.map((file) =>
-      readFile(join(dir, file), 'utf8').then(
+      // Regular files only, within the PEM cap: a FIFO or /dev/zero here is refused at once.
+      readTextFile(join(dir, file), file, { maxBytes: INPUT_CAPS.pem, what: 'a PEM file' }).then(
         (text) => ({ file, text }),
-        (error: NodeJS.ErrnoException) => ({ file, code: error.code }),
+        (error: unknown) => ({ file, error }),
       ),
     ),
   );
   for (const r of read) {
     if ('text' in r) files[r.file] = r.text;
-    else if (r.code !== 'ENOENT' && r.code !== 'ENOTDIR') problems.push({ file: r.file, reason: `cannot be read (${r.code ?? 'unknown error'})` });
+    else if (!(r.error instanceof InputFileError)) throw r.error;
+    else if (r.error.code !== 'ENOENT' && r.error.code !== 'ENOTDIR') problems.push({ file: r.file, reason: r.error.reason });
   }
   return { files, problems };
 }

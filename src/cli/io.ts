@@ -1,9 +1,11 @@
+import { readStreamCapped } from '../util/input-file';
+
 /** What a command may use of the process: injected, so commands are testable in memory. */
 export interface CliIO {
   stdout(line: string): void;
   stderr(line: string): void;
-  /** Reads all of standard input (for `-` paths). */
-  stdin?: () => Promise<string>;
+  /** Reads all of standard input (for `-` paths), refusing more than `maxBytes` or invalid UTF-8 (throws InputFileError). */
+  stdin?: (maxBytes: number) => Promise<string>;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
   /** Whether stderr is a terminal (progress is shown only there). */
@@ -25,11 +27,7 @@ export function processIO(): CliIO {
   return {
     stdout: (line) => process.stdout.write(line + '\n'),
     stderr: (line) => process.stderr.write(line + '\n'),
-    stdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    stdin: (maxBytes) => readStreamCapped(process.stdin, '<stdin>', { maxBytes, what: 'standard input' }),
     env: process.env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stderr.isTTY),

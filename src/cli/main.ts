@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, CliIO, processIO } from './io';
 import { VERSION } from './meta';
+import { escapeControls } from '../util/text';
 
 type Register = (program: Command, io: CliIO) => void;
 
@@ -60,9 +61,13 @@ function exitCodeOf(e: unknown, io: CliIO): number {
   const code = (e as { exitCode?: unknown })?.exitCode;
   if (e instanceof CliError || typeof code === 'number') {
     const message = (e as Error).message;
-    if (message) for (const line of message.split('\n')) io.stderr(line.startsWith('asmpkg') ? line : `asmpkg: ${line}`);
+    // Messages may echo input (a value, a name, a path): never with raw terminal controls.
+    if (message) for (const raw of message.split('\n')) {
+      const line = escapeControls(raw);
+      io.stderr(line.startsWith('asmpkg') ? line : `asmpkg: ${line}`);
+    }
     return typeof code === 'number' ? code : 2;
   }
-  io.stderr(`asmpkg: internal error: ${(e as Error)?.message ?? String(e)} (please report this)`);
+  io.stderr(`asmpkg: internal error: ${escapeControls(String((e as Error)?.message ?? e))} (please report this)`);
   return 3;
 }

@@ -1,4 +1,5 @@
 import { existsSync, promises as fs } from 'node:fs';
+import { INPUT_CAPS, readTextFile } from '../util/input-file';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -216,7 +217,8 @@ async function refuseLosingKeys(req: FleetRequest, stale: readonly string[]): Pr
 
 /** What the previous run recorded in OUT/index.yaml; an index that is absent or unreadable records nothing. */
 async function readPreviousIndex(outDir: string): Promise<PreviousIndex> {
-  const text = await fs.readFile(path.join(outDir, INDEX_FILE), 'utf8').catch(() => '');
+  const file = path.join(outDir, INDEX_FILE);
+  const text = await readTextFile(file, file, { maxBytes: INPUT_CAPS.index, what: 'an index' }).catch(() => '');
   return parsePreviousIndex(text, GENERATOR);
 }
 

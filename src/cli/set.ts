@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { formatSetterProblem, NO_KPTFILE, parseAssignments, setPackageDir, summariseValue } from '../setters';
+import type { CommitHooks, Recovery } from '../setters';
+import { InputFileError } from '../util/input-file';
+import { escapeControls } from '../util/text';
 import { CliError, CliIO } from './io';
 
 /** Every stderr line starts with this, as `main` prints errors. */
@@ -57,15 +60,24 @@ function runSet(dir: string, assignments: readonly string[], options: SetCommand
   const display = (file: string): string => path.join(dir, ...file.split('/'));
   const parsed = parseAssignments(assignments);
   const lines = parsed.problems.map((p) => `${PREFIX}${formatSetterProblem(p)}`);
-  const outcome =
-    lines.length === 0 ? setPackageDir(root, { values: parsed.values, env: io.env, dryRun: options.dryRun }) : undefined;
+  const onRecovery = (r: Recovery): void => io.stderr(escapeControls(recoveryLine(dir, r)));
+  let outcome;
+  try {
+    outcome =
+      lines.length === 0
+        ? setPackageDir(root, { values: parsed.values, env: io.env, dryRun: options.dryRun, onRecovery, hooks: crashHooks(io.env) })
+        : undefined;
+  } catch (e) {
+    if (e instanceof InputFileError) throw new CliError(`${PREFIX}${display(e.file)}: ${e.reason}`, 2);
+    throw e;
+  }
   if (outcome?.problems.length === 1 && outcome.problems[0].message === NO_KPTFILE) {
     // one clear line: DIR is no kpt package at all (an empty or mistyped directory)
     throw new CliError(`${PREFIX}${dir}: ${NO_KPTFILE}`, 2);
   }
   // a problem in no particular file (e.g. an unknown setter among several packages) is about DIR
   for (const p of outcome?.problems ?? []) lines.push(`${PREFIX}${formatSetterProblem({ ...p, file: p.file ?? '' }, display)}`);
-  for (const w of outcome?.warnings ?? []) io.stderr(`${PREFIX}warning: ${w}`);
+  for (const w of outcome?.warnings ?? []) io.stderr(escapeControls(`${PREFIX}warning: ${w}`));
   if (lines.length > 0) {
     const count = `${lines.length} problem${lines.length === 1 ? '' : 's'}`;
     throw new CliError([...lines, `${PREFIX}nothing was changed (${count})`].join('\n'), 2);
@@ -74,7 +86,8 @@ function runSet(dir: string, assignments: readonly string[], options: SetCommand
   for (const c of changes) {
     // values are summarised: a long or multi-line field (the injector template) is not dumped
     const before = c.before ? summariseValue(c.before) : '(none)';
-    io.stdout(`${options.dryRun ? 'would set ' : ''}${display(c.file)}:${c.line}: ${c.field}: ${before} -> ${summariseValue(c.after)} [${c.setters.join(', ')}]`);
+    // Escaped: file names, fields and values come from the package and the command line.
+    io.stdout(escapeControls(`${options.dryRun ? 'would set ' : ''}${display(c.file)}:${c.line}: ${c.field}: ${before} -> ${summariseValue(c.after)} [${c.setters.join(', ')}]`));
   }
   const fields = changes.length;
   io.stdout(
@@ -82,4 +95,32 @@ function runSet(dir: string, assignments: readonly string[], options: SetCommand
       ? `dry run: ${fields} change(s) in ${changed.length} file(s); nothing written`
       : `set ${fields} change(s) in ${changed.length} file(s)`,
   );
+}
+
+/** What was done about a set interrupted earlier, in one line. */
+function recoveryLine(dir: string, r: Recovery): string {
+  if (r.journal) {
+    return `${PREFIX}${dir}: finished a set that was interrupted after it was committed (${r.finished.length} file(s) replaced now${r.removed.length > 0 ? `, ${r.removed.length} stray temporary file(s) removed` : ''})`;
+  }
+  return `${PREFIX}${dir}: rolled back a set that was interrupted before it was committed (${r.removed.length} temporary file(s) removed; the files are as they were)`;
+}
+
+/**
+ * Test seam: ASMPKG_TEST_SET_CRASH=temporary:N, journal or rename:N kills the process
+ * (SIGKILL, as a power loss or the OOM killer would) at that point of the commit, so
+ * tests can check the next run's recovery without depending on timing.
+ */
+function crashHooks(env: NodeJS.ProcessEnv): CommitHooks | undefined {
+  const spec = env.ASMPKG_TEST_SET_CRASH;
+  if (!spec) return undefined;
+  const [at, n] = spec.split(':');
+  const crash = (): never => {
+    process.kill(process.pid, 'SIGKILL');
+    throw new Error('unreachable');
+  };
+  return {
+    afterTemporary: (i) => (at === 'temporary' && i === Number(n) ? crash() : undefined),
+    afterJournal: () => (at === 'journal' ? crash() : undefined),
+    afterRename: (i) => (at === 'rename' && i === Number(n) ? crash() : undefined),
+  };
 }

@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { CliError, CliIO } from './io';
@@ -6,6 +5,7 @@ import { AtomicOutput } from './output';
 import { isUpToDate } from './up-to-date';
 import { INDEX_FILE, sha256 } from '../render/fingerprint';
 import { GENERATOR, EXAMPLE_CONFIG } from './meta';
+import { InputFileError, INPUT_CAPS, readTextFile } from '../util/input-file';
 
 export interface SynthOptions {
   readonly config?: string;
@@ -41,15 +41,15 @@ Exit codes: 0 success, 2 bad input or refused request (one line per problem).`,
     });
 }
 
-/** Reads the config file, refusing what is not a readable file. */
+/** Reads the config file: a regular UTF-8 file within the config cap, else one exit-2 line. */
 async function readConfig(file: string, shown: string): Promise<string> {
-  const stat = await fs.stat(file).catch(() => undefined);
-  if (!stat) throw new CliError(`asmpkg: ${shown}: config file not found`, 2);
-  if (!stat.isFile()) throw new CliError(`asmpkg: ${shown}: is not a file (give a YAML config file)`, 2);
   try {
-    return await fs.readFile(file, 'utf8');
+    return await readTextFile(file, shown, { maxBytes: INPUT_CAPS.config, what: 'a config file' });
   } catch (e) {
-    throw new CliError(`asmpkg: ${shown}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 2);
+    if (!(e instanceof InputFileError)) throw e;
+    if (e.code === 'ENOENT') throw new CliError(`asmpkg: ${shown}: config file not found`, 2);
+    if (e.code === 'not-regular') throw new CliError(`asmpkg: ${shown}: ${e.reason} (give a YAML config file)`, 2);
+    throw new CliError(`asmpkg: ${e.message}`, 2);
   }
 }
 

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { INPUT_CAPS, readInputFile, readTextFile } from '../util/input-file';
 import * as path from 'node:path';
 import { INDEX_FILE, readFingerprint, sha256 } from '../render/fingerprint';
 
@@ -9,7 +9,9 @@ import { INDEX_FILE, readFingerprint, sha256 } from '../render/fingerprint';
  * the whole of a no-op run and must cost next to nothing.
  */
 export async function isUpToDate(outDir: string, fingerprint: string, configDir: string): Promise<boolean> {
-  const indexText = await fs.readFile(path.join(outDir, INDEX_FILE), 'utf8').catch(() => undefined);
+  const indexFile = path.join(outDir, INDEX_FILE);
+  // Bounded reads of regular files only: a FIFO or device among the inputs must not hang the check.
+  const indexText = await readTextFile(indexFile, indexFile, { maxBytes: INPUT_CAPS.index }).catch(() => undefined);
   if (indexText === undefined || readFingerprint(indexText) !== fingerprint) return false;
   const entries = [...indexText.matchAll(/^\s*- path: (.+)\n\s+sha256: ([0-9a-f]{64})$/gm)];
   if (entries.length === 0) return false;
@@ -19,7 +21,7 @@ export async function isUpToDate(outDir: string, fingerprint: string, configDir:
     const rel = m[1].replace(/^["']|["']$/g, '');
     const isInput = clustersAt === -1 || (m.index ?? 0) < clustersAt;
     const file = isInput ? path.resolve(configDir, rel) : path.join(outDir, rel);
-    const content = await fs.readFile(file).catch(() => undefined);
+    const content = await readInputFile(file, file, { maxBytes: isInput ? INPUT_CAPS.pem : INPUT_CAPS.packageFile }).catch(() => undefined);
     return content !== undefined && sha256(content) === m[2];
   });
   return (await Promise.all(checks)).every(Boolean);

@@ -1,3 +1,5 @@
+import { escapeControls } from '../util/text';
+
 /** A problem found in user input: where it is, what was there, and the rule it breaks. */
 export interface Problem {
   /** Path of the field, e.g. `['clusters', 2, 'nodePool', 'nodeCount']`. */
@@ -23,7 +25,8 @@ export function formatPath(path: readonly (string | number)[]): string {
 export function formatValue(value: unknown): string {
   let text: string;
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') text = JSON.stringify(value);
+  // JSON escapes C0 controls; escapeControls the rest (C1, bidi, invisible): a message never carries them raw.
+  if (typeof value === 'string') text = escapeControls(JSON.stringify(value));
   else if (typeof value === 'object' && value !== null) text = Array.isArray(value) ? 'a list' : 'a mapping';
   else text = String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;

@@ -1,3 +1,4 @@
+import { unsafeCharacter } from '../util/text';
 import { component } from '../catalog/components';
 import { DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ROOT_VALIDITY_DAYS } from '../certs/types';
 import { machineTypeVcpus } from '../catalog/machine-types';
@@ -214,6 +215,11 @@ export function unsafeStringProblems(value: unknown, at: Path): Problem[] {
       // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001f\u007f]/.test(v)) problems.push({ path, value: v, message: 'must not contain control characters or newlines' });
       else if (v.includes('${')) problems.push({ path, value: v, message: 'must not contain "${" (reserved for kpt setters)' });
+      else {
+        // Bidi controls, zero-width and non-breaking spaces make a value read as something it is not.
+        const hidden = unsafeCharacter(v);
+        if (hidden) problems.push({ path, value: v, message: `must not contain invisible, bidirectional-control or non-ASCII space characters (${hidden})` });
+      }
     } else if (Array.isArray(v)) v.forEach((item, i) => walk(item, [...path, i]));
     else if (typeof v === 'object' && v !== null) for (const [k, item] of Object.entries(v)) walk(item, [...path, k]);
   };

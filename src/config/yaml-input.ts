@@ -1,9 +1,11 @@
+import { yamlErrorReason } from '../util/yaml-errors';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Problem } from './problems';
+import { INPUT_CAPS } from '../util/input-file';
 
 /** Limits that keep a hostile config (alias bombs, huge files) from eating the machine. */
 export const INPUT_LIMITS = {
-  maxBytes: 1024 * 1024,
+  maxBytes: INPUT_CAPS.config,
   maxAliasCount: 100,
 } as const;
 
@@ -24,15 +26,13 @@ export function parseYamlInput(text: string): { value?: unknown; problems: Probl
     // After the first syntax error the parser's further errors are mostly echoes of it.
     const e = doc.errors[0];
     const pos = lineCounter.linePos(e.pos[0]);
-    const reason =
-      e.code === 'MULTIPLE_DOCS'
-        ? 'the file holds several YAML documents; a config is one document'
-        : e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+    // Never the parser's message as is: it may quote the config (a key, a token).
+    const reason = e.code === 'MULTIPLE_DOCS' ? 'the file holds several YAML documents; a config is one document' : yamlErrorReason(e);
     return { problems: [{ path: [], message: `not valid YAML at line ${pos.line}, column ${pos.col}: ${reason}` }] };
   }
   try {
     return { value: doc.toJS({ maxAliasCount: INPUT_LIMITS.maxAliasCount }), problems: [] };
   } catch (e) {
-    return { problems: [{ path: [], message: `refused: ${(e as Error).message.split('\n')[0]} (at most ${INPUT_LIMITS.maxAliasCount} aliases)` }] };
+    return { problems: [{ path: [], message: `refused: ${yamlErrorReason(e as Error)} (at most ${INPUT_LIMITS.maxAliasCount} aliases)` }] };
   }
 }

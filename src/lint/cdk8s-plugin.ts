@@ -1,4 +1,5 @@
-import { readFileSync } from 'fs';
+import { InputFileError, INPUT_CAPS, readTextFileSync } from '../util/input-file';
+import { escapeControls } from '../util/text';
 import { MATRIX_PROFILES } from '../catalog/support-matrix';
 import type { AsmProfile as Profile } from '../catalog/profiles';
 import { fails, lintText } from './engine';
@@ -79,17 +80,17 @@ export class AsmSupportValidation implements Validation {
     for (const manifest of context.manifests) {
       let text: string;
       try {
-        text = readFileSync(manifest, 'utf8');
+        text = readTextFileSync(manifest, manifest, { maxBytes: INPUT_CAPS.manifest, what: 'a manifest file' });
       } catch (e) {
         unreadable = true;
-        context.logger.log(`${manifest}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+        context.logger.log(escapeControls(e instanceof InputFileError ? e.message : `${manifest}: cannot be read`));
         continue;
       }
       const result = lintText(text, manifest, { profile: this.profile });
       findings.push(...result.findings);
       for (const e of result.errors) {
         unreadable = true;
-        context.logger.log(`${e.file}:${e.line ?? 0}: ${e.message}`);
+        context.logger.log(escapeControls(`${e.file}:${e.line ?? 0}: ${e.message}`));
       }
     }
     for (const violation of violations(findings)) context.report.addViolation(violation);

@@ -1,3 +1,4 @@
+import { yamlErrorReason } from '../util/yaml-errors';
 import { Document, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import type { LintInputError, LintResource } from './model';
 
@@ -40,7 +41,8 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         const p = position(e.pos[0]);
-        errors.push({ file, ...p, message: `not valid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '')}` });
+        // The reason only: the parser's message may quote the manifest (a Secret's key).
+        errors.push({ file, ...p, message: `not valid YAML: ${yamlErrorReason(e)}` });
       }
       continue;
     }
@@ -48,7 +50,7 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
-      errors.push({ file, ...position(doc.range[0]), message: `refused: ${(e as Error).message.split('\n')[0]}` });
+      errors.push({ file, ...position(doc.range[0]), message: `refused: ${yamlErrorReason(e as Error)}` });
       continue;
     }
     resources.push(...resourcesOf(value, [], doc, position));

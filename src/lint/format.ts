@@ -1,4 +1,5 @@
 import type { AsmProfile as Profile } from '../catalog/profiles';
+import { escapeControls as e, escapeControlsPerLine } from '../util/text';
 import type { LintFinding, LintInputError } from './model';
 
 /** Output of `asmpkg lint`: two lines per finding (text) or one JSON document. */
@@ -9,10 +10,13 @@ export const STDERR_PREFIX = 'asmpkg: ';
 /**
  * A finding as text: `file:line:col: severity rule: Kind ns/name: what: why`, then an
  * indented line with the offending field path and the fix (what JSON output has too).
+ * Everything taken from the manifests (paths, kinds, names, values in messages) has its
+ * terminal controls, bidi and invisible characters escaped: a name holding ESC [2J must
+ * not clear the reader's screen, nor an RLO reorder the line.
  */
 export function findingLine(f: LintFinding): string {
-  const who = `${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name ?? '(unnamed)'}`;
-  return `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${who}: ${f.message}: ${f.reason}\n    field: ${f.field}; fix: ${f.fix}`;
+  const who = `${e(f.kind)} ${f.namespace ? `${e(f.namespace)}/` : ''}${f.name !== undefined ? e(f.name) : '(unnamed)'}`;
+  return `${e(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${who}: ${e(f.message)}: ${e(f.reason)}\n    field: ${e(f.field)}; fix: ${e(f.fix)}`;
 }
 
 /** The input error for a path (directory) that holds no manifest files at all. */
@@ -21,9 +25,9 @@ export function noManifestsMessage(path: string): string {
 }
 
 /** One stderr line: `asmpkg: file:line:col: message` (or the message alone when it names the path). */
-export function inputErrorLine(e: LintInputError): string {
-  if (e.message === noManifestsMessage(e.file)) return `${STDERR_PREFIX}${e.message}`;
-  return `${STDERR_PREFIX}${e.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.message}`;
+export function inputErrorLine(err: LintInputError): string {
+  if (err.message === noManifestsMessage(err.file)) return `${STDERR_PREFIX}${e(err.message)}`;
+  return `${STDERR_PREFIX}${e(err.file)}${err.line !== undefined ? `:${err.line}:${err.column ?? 1}` : ''}: ${e(err.message)}`;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -49,6 +53,11 @@ export function summaryLine(findings: readonly LintFinding[], files: number, inp
   return `${found} in ${plural(files, 'file')}`;
 }
 
+/**
+ * The JSON report. JSON.stringify escapes C0 controls itself; C1 controls, bidi and
+ * invisible characters are escaped too (as `\uXXXX`, the same string to a JSON reader),
+ * so `lint --format json` piped to a terminal cannot carry them either.
+ */
 export function lintJson(profile: Profile, findings: readonly LintFinding[], errors: readonly LintInputError[]): string {
-  return JSON.stringify({ profile, complete: errors.length === 0, findings, errors }, null, 2);
+  return escapeControlsPerLine(JSON.stringify({ profile, complete: errors.length === 0, findings, errors }, null, 2));
 }

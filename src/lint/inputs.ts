@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { errnoReason, InputFileError, INPUT_CAPS, readTextFile } from '../util/input-file';
 import { noManifestsMessage } from './format';
 import type { LintInputError } from './model';
 
@@ -11,8 +12,8 @@ import type { LintInputError } from './model';
 
 export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-/** A manifest bigger than this is refused rather than read into memory. */
-export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
+/** A manifest (or standard input) bigger than this is refused rather than read into memory. */
+export const MAX_MANIFEST_BYTES = INPUT_CAPS.manifest;
 
 export interface ManifestText {
   readonly file: string;
@@ -21,8 +22,11 @@ export interface ManifestText {
 
 export interface InputSources {
   readonly cwd: string;
-  readonly stdin?: () => Promise<string>;
+  /** Reads standard input, refusing more than `maxBytes` (throws InputFileError). */
+  readonly stdin?: (maxBytes: number) => Promise<string>;
 }
+
+const READ = { maxBytes: MAX_MANIFEST_BYTES, what: 'a manifest file' };
 
 export async function readInputs(paths: readonly string[], sources: InputSources): Promise<{ inputs: ManifestText[]; errors: LintInputError[] }> {
   const inputs: ManifestText[] = [];
@@ -33,7 +37,15 @@ export async function readInputs(paths: readonly string[], sources: InputSources
       if (stdinRead) continue; // stdin can only be read once
       stdinRead = true;
       if (!sources.stdin) errors.push({ file: '<stdin>', message: 'standard input is not available' });
-      else inputs.push({ file: '<stdin>', text: await sources.stdin() });
+      else {
+        try {
+          const text = await sources.stdin(MAX_MANIFEST_BYTES);
+          if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) throw new InputFileError('<stdin>', `is larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB, the limit for standard input; refused`, 'too-large');
+          inputs.push({ file: '<stdin>', text });
+        } catch (e) {
+          errors.push({ file: '<stdin>', message: describe(e) });
+        }
+      }
       continue;
     }
     const abs = path.resolve(sources.cwd, p);
@@ -57,9 +69,8 @@ export async function readInputs(paths: readonly string[], sources: InputSources
     }
     for (const f of files) {
       try {
-        const size = (await fs.stat(f.abs)).size;
-        if (size > MAX_MANIFEST_BYTES) errors.push({ file: f.shown, message: `larger than ${MAX_MANIFEST_BYTES / 1024 / 1024} MiB; refused` });
-        else inputs.push({ file: f.shown, text: await fs.readFile(f.abs, 'utf8') });
+        // Only regular files, within the cap, strict UTF-8: a FIFO or /dev/zero is refused at once.
+        inputs.push({ file: f.shown, text: await readTextFile(f.abs, f.shown, READ) });
       } catch (e) {
         errors.push({ file: f.shown, message: describe(e) });
       }
@@ -68,7 +79,7 @@ export async function readInputs(paths: readonly string[], sources: InputSources
   return { inputs, errors };
 }
 
-/** Manifest files under a directory, relative to it. Symlinked and hidden directories are not followed. */
+/** Manifest files under a directory, relative to it. Symlinked and hidden directories are not followed; a non-regular entry named like a manifest is listed, so it is reported. */
 async function walk(dir: string, rel = ''): Promise<string[]> {
   const entries = (await fs.readdir(path.join(dir, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: string[] = [];
@@ -76,7 +87,8 @@ async function walk(dir: string, rel = ''): Promise<string[]> {
     const child = path.join(rel, e.name);
     if (e.isDirectory()) {
       if (!e.name.startsWith('.')) out.push(...(await walk(dir, child)));
-    } else if ((e.isFile() || e.isSymbolicLink()) && MANIFEST_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) {
+    } else if (MANIFEST_EXTENSIONS.includes(path.extname(e.name).toLowerCase())) {
+      // Whatever it is (a FIFO, a socket, a link to a device): reading it says why it is refused.
       out.push(child);
     }
   }
@@ -84,9 +96,6 @@ async function walk(dir: string, rel = ''): Promise<string[]> {
 }
 
 function describe(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err.code === 'ENOENT') return 'no such file or directory';
-  if (err.code === 'EACCES') return 'permission denied';
-  if (err.code === 'EISDIR') return 'is a directory';
-  return err.message ?? String(e);
+  if (e instanceof InputFileError) return e.reason;
+  return errnoReason(e).reason;
 }

@@ -8,7 +8,7 @@ import type { LintFinding, LintInputError, Severity } from './model';
 export interface LintIO {
   stdout(line: string): void;
   stderr(line: string): void;
-  stdin?: () => Promise<string>;
+  stdin?: (maxBytes: number) => Promise<string>;
   cwd: string;
 }
 

@@ -1,3 +1,4 @@
+import { yamlErrorReason } from '../util/yaml-errors';
 import { Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, stringify, YAMLMap, YAMLSeq } from 'yaml';
 import { KPT_SET } from './comments';
 import { REF_PREFIX, SETTER_PREFIX, SUBSTITUTION_PREFIX } from './kptfile';
@@ -270,7 +271,7 @@ export function annotatePackage(files: readonly PackageFile[], options: Annotate
     let changed = false;
     const multiline = new Map<string, string>();
     docs.forEach((doc, docIndex) => {
-      if (doc.errors.length > 0) throw new Error(`${file.path}: not valid YAML: ${doc.errors[0].message}`);
+      if (doc.errors.length > 0) throw new Error(`${file.path}: not valid YAML: ${yamlErrorReason(doc.errors[0])}`);
       const root = doc.contents;
       const kind = isMap(root) ? String((root as YAMLMap).get('kind') ?? '') : '';
       const docRules = rules.filter((r) => r.kind === kind);

@@ -1,3 +1,4 @@
+import { yamlErrorReason } from '../util/yaml-errors';
 import { Document, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { formatPath } from '../config/problems';
 import { SetterProblem } from './types';
@@ -29,10 +30,12 @@ export function parseSource(path: string, text: string): { file?: SourceFile; pr
   const errors = list.flatMap((d) => d.errors);
   if (errors.length > 0) {
     return {
+      // The reason only: the parser's message may quote the file (a Secret's key).
       problems: errors.map((e) => ({
         file: path,
         line: lineAt(lineStarts, e.pos[0]),
-        message: `not valid YAML: ${e.message.split('\n')[0]}`,
+        column: e.pos[0] - lineStarts[lineAt(lineStarts, e.pos[0]) - 1] + 1,
+        message: `not valid YAML: ${yamlErrorReason(e)}`,
       })),
     };
   }

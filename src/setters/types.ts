@@ -10,6 +10,8 @@ export interface SetterProblem {
   readonly file?: string;
   /** 1-based line in `file`. */
   readonly line?: number;
+  /** 1-based column in `line`, where known. */
+  readonly column?: number;
   /** Field path inside the document, e.g. `metadata.clusterName`. */
   readonly field?: string;
   /** The rule broken, phrased to read on its own (it names the setter). */
@@ -51,7 +53,7 @@ export function formatSetterProblem(problem: SetterProblem, displayFile?: (file:
   const parts: string[] = [];
   if (problem.file !== undefined) {
     const file = displayFile ? displayFile(problem.file) : problem.file;
-    parts.push(problem.line !== undefined ? `${file}:${problem.line}` : file);
+    parts.push(problem.line !== undefined ? `${file}:${problem.line}${problem.column !== undefined ? `:${problem.column}` : ''}` : file);
   }
   if (problem.field) parts.push(problem.field);
   parts.push(problem.message);

@@ -1,4 +1,5 @@
 import { isScalar, isSeq, parseDocument } from 'yaml';
+import { unsafeCharacter } from '../util/text';
 
 /**
  * Setter value rules shared by every setter format.
@@ -21,6 +22,9 @@ export function valueProblem(value: string, type: string | undefined): string | 
       ? 'value must be a single line (it contains a line break)'
       : 'value must not contain control characters';
   }
+  // Bidi controls, zero-width and non-breaking spaces make a value read as something it is not.
+  const hidden = unsafeCharacter(value);
+  if (hidden) return `value must not contain invisible, bidirectional-control or non-ASCII space characters (${hidden})`;
   switch (normaliseType(type)) {
     case 'integer':
       return /^[-+]?[0-9]+$/.test(value) ? undefined : `value ${JSON.stringify(value)} is not an integer`;

@@ -192,7 +192,7 @@ describe('validation messages never carry key material', () => {
   it('names a private key found in a certificate file without quoting it', async () => {
     const key = goodFiles['ca-key.pem'];
     const problems = await check({ ...goodFiles, 'ca-cert.pem': key, 'root-cert.pem': key + pem(good.root), 'cert-chain.pem': key });
-    expect(problems).toContainEqual({ file: 'ca-cert.pem', reason: 'PEM block 1 is a private key, not a certificate; only certificates belong here' });
+    expect(problems).toContainEqual({ file: 'ca-cert.pem', reason: 'PEM block 1 (line 1) is a private key; the file must hold only certificate PEM blocks' });
     const text = JSON.stringify(problems);
     expect(text).not.toMatch(/PRIVATE KEY/);
     for (const line of keyBody(key)) expect(text).not.toContain(line);

@@ -415,7 +415,7 @@ describe('validateInjectorCerts', () => {
   it('refuses PEM that is not what the file should hold, without quoting it', async () => {
     const problems = await reasons({ 'root-cert.pem': certs['key.pem'], 'cert-chain.pem': 'garbage\n', 'key.pem': certs['root-cert.pem'] });
     expect(problems).toEqual([
-      'root-cert.pem: PEM block 1 is a private key, not a certificate; only certificates belong here',
+      'root-cert.pem: PEM block 1 (line 1) is a private key; the file must hold only certificate PEM blocks',
       'cert-chain.pem: is not PEM: it holds no complete -----BEGIN CERTIFICATE----- block',
       'key.pem: is not PEM: it holds no private key block (-----BEGIN ... PRIVATE KEY-----)',
     ]);
@@ -496,7 +496,7 @@ describe('loadOrCreateInjectorCerts', () => {
     }
     const existing = await readExistingInjectorCerts(dir(), { now: NOW });
     expect(existing.status).toBe('invalid');
-    expect(existing.status === 'invalid' && existing.problems[0]).toEqual({ file: 'key.pem', reason: expect.stringMatching(/^cannot be read \((EISDIR|EACCES)\)$/) });
+    expect(existing.status === 'invalid' && existing.problems[0]).toEqual({ file: 'key.pem', reason: expect.stringMatching(/^(is a directory, not a regular file; asmpkg reads only regular files|permission denied)$/) });
   });
 });
 

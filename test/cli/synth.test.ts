@@ -196,7 +196,7 @@ describe('asmpkg synth', () => {
       ['one bad cluster in a fleet', (w) => writeFileSync(w.config, configText(GKE_CLUSTER, withField(ONPREM_CLUSTER, 'version', '1.1.0-gke.1'))), [], /clusters\[1\]\.version/],
       ['not YAML', (w) => writeFileSync(w.config, 'clusters: [\n'), [], /not valid YAML/],
       ['a missing config', () => undefined, ['--config', 'nope.yaml'], /nope\.yaml: config file not found/],
-      ['a config that is a directory', (w) => mkdirSync(path.join(w.dir, 'cfgdir')), ['--config', 'cfgdir'], /cfgdir: is not a file/],
+      ['a config that is a directory', (w) => mkdirSync(path.join(w.dir, 'cfgdir')), ['--config', 'cfgdir'], /cfgdir: is a directory, not a regular file/],
       ['bad user CA files', (w) => {
         mkdirSync(path.join(w.dir, 'ca'));
         writeFileSync(path.join(w.dir, 'ca', 'ca-cert.pem'), 'not a certificate\n');

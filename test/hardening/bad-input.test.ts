@@ -23,6 +23,7 @@ interface BadCase {
   readonly expect: readonly string[];
   readonly generated?: boolean;
   readonly bug?: string;
+  readonly absent?: readonly string[];
 }
 
 const CASES: readonly BadCase[] = (parse(readFileSync(path.join(CORPUS, 'index.yaml'), 'utf8')) as { cases: BadCase[] }).cases;
@@ -87,6 +88,7 @@ describe('the bad-config corpus', () => {
     // One problem per line, each naming the config file as given.
     for (const line of lines) expect(line.startsWith(`asmpkg: ${c.file}: `)).toBe(true);
     for (const fragment of c.expect) expect(lines).toContainEqual(expect.stringContaining(fragment));
+    for (const fragment of c.absent ?? []) expect([fragment, r.stdout.includes(fragment) || r.stderr.includes(fragment)]).toEqual([fragment, false]);
 
     expect(treeState(w.out)).toEqual(before);
     expect(leftoverStaging(w.dir)).toEqual([]);
@@ -134,7 +136,7 @@ describe('paths that are not what they should be', () => {
     mkdirSync(path.join(w.dir, 'cfg.yaml'));
     const before = treeState(w.out);
     const lines = expectRefusal(await run(['synth', '--config', 'cfg.yaml', '--out', 'out'], w.dir), 1);
-    expect(lines[0]).toBe('asmpkg: cfg.yaml: is not a file (give a YAML config file)');
+    expect(lines[0]).toBe('asmpkg: cfg.yaml: is a directory, not a regular file; asmpkg reads only regular files (give a YAML config file)');
     expect(treeState(w.out)).toEqual(before);
     expect(leftoverStaging(w.dir)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, lstatSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, lstatSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { CliIO } from '../../src/cli/io';
@@ -47,6 +47,11 @@ export function treeState(dir: string): Record<string, string> {
       if (st.isDirectory()) {
         state[rel + '/'] = 'dir';
         walk(p);
+      } else if (st.isSymbolicLink() && statSync(p, { throwIfNoEntry: false })?.isDirectory()) {
+        state[rel] = `symlink -> ${readlinkSync(p)}`;
+      } else if (!st.isFile() && !st.isSymbolicLink()) {
+        // A FIFO or socket a test put there: its type, never a read (that would block).
+        state[rel] = st.isFIFO() ? 'fifo' : 'special';
       } else {
         state[rel] = `${(st.mode & 0o777).toString(8)} ${createHash('sha256').update(readFileSync(p)).digest('hex')}`;
       }
