@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { formatSetterProblem, NO_KPTFILE, parseAssignments, setPackageDir, summariseValue } from '../setters';
@@ -5,12 +6,14 @@ import type { CommitHooks, Recovery } from '../setters';
 import { InputFileError } from '../util/input-file';
 import { escapeControls } from '../util/text';
 import { CliError, CliIO } from './io';
+import { lockWaitMs, withDirLock } from './lock';
 
 /** Every stderr line starts with this, as `main` prints errors. */
 const PREFIX = 'asmpkg: ';
 
 interface SetCommandOptions {
   dryRun?: boolean;
+  lockTimeout?: string;
 }
 
 const HELP_AFTER = `
@@ -49,26 +52,43 @@ export function registerSet(program: Command, io: CliIO): void {
     .argument('<dir>', 'package directory (a Kptfile there or in directories below)')
     .argument('[assignments...]', 'NAME=VALUE pairs')
     .option('--dry-run', 'print the fields that would change and write nothing')
+    .option('--lock-timeout <seconds>', 'how long to wait for another asmpkg run on the same DIR (default 60; or ASMPKG_LOCK_TIMEOUT)')
     .addHelpText('after', HELP_AFTER)
-    .action((dir: string, assignments: string[], options: SetCommandOptions) => {
-      runSet(dir, assignments, options, io);
+    .action(async (dir: string, assignments: string[], options: SetCommandOptions) => {
+      await runSet(dir, assignments, options, io);
     });
 }
 
-function runSet(dir: string, assignments: readonly string[], options: SetCommandOptions, io: CliIO): void {
+async function runSet(dir: string, assignments: readonly string[], options: SetCommandOptions, io: CliIO): Promise<void> {
   const root = path.resolve(io.cwd, dir);
   const display = (file: string): string => path.join(dir, ...file.split('/'));
   const parsed = parseAssignments(assignments);
   const lines = parsed.problems.map((p) => `${PREFIX}${formatSetterProblem(p)}`);
+  const waitMs = lockWaitMs(options.lockTimeout, io.env);
   const onRecovery = (r: Recovery): void => io.stderr(escapeControls(recoveryLine(dir, r)));
+  const set = () => setPackageDir(root, { values: parsed.values, env: io.env, dryRun: options.dryRun, onRecovery, hooks: crashHooks(io.env) });
   let outcome;
   try {
-    outcome =
-      lines.length === 0
-        ? setPackageDir(root, { values: parsed.values, env: io.env, dryRun: options.dryRun, onRecovery, hooks: crashHooks(io.env) })
-        : undefined;
+    if (lines.length > 0) outcome = undefined;
+    // A dry run writes nothing and a missing DIR is reported by setPackageDir: no lock.
+    else if (options.dryRun || !isDirectory(root)) outcome = set();
+    else {
+      // One set at a time per package: the second waits (or gives up naming the holder), then
+      // reads what the first wrote, so no update is lost. Recovery of an interrupted set runs under it too.
+      outcome = await withDirLock(root, async () => set(), {
+        waitMs,
+        shown: dir,
+        command: 'set',
+        onWait: (h) => io.stderr(`${PREFIX}${dir}: waiting for another asmpkg${h.command ? ` ${h.command}` : ''} run (pid ${h.pid} on ${h.host}) to finish`),
+        onStale: (h) => io.stderr(`${PREFIX}${dir}: took over the lock of an asmpkg run that is gone${h ? ` (pid ${h.pid})` : ''}`),
+      });
+    }
   } catch (e) {
     if (e instanceof InputFileError) throw new CliError(`${PREFIX}${display(e.file)}: ${e.reason}`, 2);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw new CliError(`${PREFIX}${dir}: not writable (${code}); asmpkg set changes the package in place (use --dry-run to see the changes)`, 2);
+    }
     throw e;
   }
   if (outcome?.problems.length === 1 && outcome.problems[0].message === NO_KPTFILE) {
@@ -123,4 +143,8 @@ function crashHooks(env: NodeJS.ProcessEnv): CommitHooks | undefined {
     afterJournal: () => (at === 'journal' ? crash() : undefined),
     afterRename: (i) => (at === 'rename' && i === Number(n) ? crash() : undefined),
   };
+}
+
+function isDirectory(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
