@@ -1,3 +1,4 @@
+import { fillEmbedded } from './embed';
 import { isScalar, Scalar } from 'yaml';
 import { parseSetterComment } from './comments';
 import { appendPairs, deletePair, EditBook, listSummary, replaceList, replaceNode } from './edits';
@@ -235,10 +236,17 @@ export function applyV0(
       // a substitution: recompute when any of its setters is being set
       const setters = def.values.map((v) => resolve(v.ref)).filter((s): s is SetterDef => !!s && 'id' in s);
       if (setters.length !== def.values.length || !setters.some(touched) || slot.kind !== 'scalar') continue;
-      const value = fillPattern(
+      // Escaped where the values land when the pattern is an embedded JSON or YAML document.
+      const filled = fillEmbedded(
         def.pattern,
         def.values.map((v, i) => ({ marker: v.marker, value: fieldValue(setters[i], current(setters[i])) })),
+        fillPattern,
       );
+      if ('problem' in filled) {
+        book.problem({ ...where, message: `substitution ${JSON.stringify(def.name)} (setters ${setters.filter(touched).map((x) => JSON.stringify(x.name)).join(', ')}): ${filled.problem}` });
+        continue;
+      }
+      const value = filled.value;
       const before = sourceOf(file, slot.node);
       const after = renderScalar(value, { type: slot.node.type, source: before }, 'string', slot.inFlow);
       if (after !== before) {

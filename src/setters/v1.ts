@@ -1,3 +1,4 @@
+import { fillEmbedded } from './embed';
 import { isMap, isPair, isScalar, Pair, Scalar, YAMLMap } from 'yaml';
 import { parseSetterComment, patternNames } from './comments';
 import { appendPairs, EditBook, listSummary, replaceList, replaceNode } from './edits';
@@ -175,7 +176,14 @@ function render(pkg: V1Package, slots: readonly PatternSlot[], values: ReadonlyM
       book.problem({ ...where, message: `values for setters ${missing.map((n) => `\${${n}}`).join(', ')} must be provided` });
       continue;
     }
-    const value = pattern.replace(/\$\{([^}]*)\}/g, (_, n: string) => values.get(n.trim()) ?? derived.get(n.trim())!);
+    // Escaped where the values land when the pattern is an embedded JSON or YAML document.
+    const markers = names.map((n) => ({ marker: n, value: values.get(n) ?? derived.get(n)! }));
+    const filled = fillEmbedded(pattern, markers, (text, ms) => text.replace(/\$\{([^}]*)\}/g, (whole, n: string) => ms.find((m) => m.marker === n.trim())?.value ?? whole));
+    if ('problem' in filled) {
+      book.problem({ ...where, message: `setters ${names.map((n) => JSON.stringify(n)).join(', ')}: ${filled.problem}` });
+      continue;
+    }
+    const value = filled.value;
     const before = sourceOf(file, slot.node);
     const after = renderScalar(value, { type: slot.node.type, source: before }, 'any', slot.inFlow);
     if (after !== before) {
