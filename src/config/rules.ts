@@ -215,6 +215,7 @@ export function unsafeStringProblems(value: unknown, at: Path): Problem[] {
       // eslint-disable-next-line no-control-regex
       if (/[\u0000-\u001f\u007f]/.test(v)) problems.push({ path, value: v, message: 'must not contain control characters or newlines' });
       else if (v.includes('${')) problems.push({ path, value: v, message: 'must not contain "${" (reserved for kpt setters)' });
+      else if (v.includes('{{') || v.includes('}}')) problems.push({ path, value: v, message: 'must not contain "{{" or "}}" (Go template delimiters: the sidecar injector\'s template would run them)' });
       else {
         // Bidi controls, zero-width and non-breaking spaces make a value read as something it is not.
         const hidden = unsafeCharacter(v);

@@ -82,6 +82,10 @@ function jsonStringContent(value: string): string {
  * where it lands, and checks that an embedded JSON or YAML document keeps its structure.
  */
 export function fillEmbedded(pattern: string, markers: readonly MarkerValue[], fill: (pattern: string, markers: readonly MarkerValue[]) => string): Filled {
+  // A Go template (the sidecar injector's) runs whatever {{ }} a value brings in.
+  if (pattern.includes('{{') && markers.some((m) => m.value.includes('{{') || m.value.includes('}}'))) {
+    return { problem: 'the field is a Go template (the sidecar injector runs it): a value must not contain "{{" or "}}"; refused' };
+  }
   const kind = embeddedKind(pattern);
   if (kind === 'text') return { value: fill(pattern, markers) };
   const escaped = kind === 'json' ? markers.map((m) => ({ marker: m.marker, value: jsonStringContent(m.value) })) : markers;

@@ -86,3 +86,16 @@ describe('through `asmpkg set` on the gke package', () => {
     }
   });
 });
+
+test('a value bringing {{ }} into a Go template field is refused', () => {
+  const template = 'containers:\n- image: "HUB/proxyv2:TAG"\n  args: ["{{ .ProxyConfig.ServiceCluster }}"]\n';
+  expect(fillEmbedded(template, [{ marker: 'HUB', value: 'gcr.io/{{ .Values }}' }], fillPattern)).toEqual({
+    problem: 'the field is a Go template (the sidecar injector runs it): a value must not contain "{{" or "}}"; refused',
+  });
+  expect(fillEmbedded(template, [{ marker: 'HUB', value: 'gcr.io/a' }], fillPattern)).toEqual({ value: template.replace('HUB', 'gcr.io/a') });
+});
+
+test('a quote that would end a double-quoted YAML string is refused', () => {
+  const template = 'containers:\n- image: "HUB/proxyv2:TAG"\n';
+  expect('problem' in fillEmbedded(template, [{ marker: 'HUB', value: 'gcr.io/a", "x' }], fillPattern)).toBe(true);
+});
