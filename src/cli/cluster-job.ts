@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { INPUT_CAPS, readTextFile } from '../util/input-file';
 import * as path from 'node:path';
 import { loadAll } from 'js-yaml';
 import { clusterSecretObjects } from '../certs/secret-files';
@@ -112,7 +113,8 @@ async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext,
  * back so that values sealed from the same Secret and certificate are kept as they are.
  */
 async function sealedFile(spec: ClusterSpec, secrets: readonly PlainSecret[], outDir: string, certificate: string): Promise<ManifestFile> {
-  const previousText = await readFile(path.join(outDir, spec.name, SEALED_SECRETS_FILE), 'utf8').catch(() => undefined);
+  const previousFile = path.join(outDir, spec.name, SEALED_SECRETS_FILE);
+  const previousText = await readTextFile(previousFile, previousFile, { maxBytes: INPUT_CAPS.packageFile }).catch(() => undefined);
   let previous: PreviousSealed | undefined;
   if (previousText !== undefined) {
     try {
@@ -195,6 +197,11 @@ async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, reco
   const userDir = spec.certificates.dir;
   if (userDir) {
     const dir = path.resolve(req.configDir, userDir);
+    // Said once, rather than "is missing" for each of the four files.
+    const stat = statSync(dir, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) {
+      throw new CliError(`asmpkg: ${req.configName}: ${field} = ${JSON.stringify(userDir)}: ${stat ? 'is not a directory' : 'no such directory'} (give the directory holding ca-cert.pem, ca-key.pem, root-cert.pem and cert-chain.pem)`, 2);
+    }
     const { files, problems: readProblems } = await readCaDir(dir);
     const problems = [...readProblems, ...(await validateCaFiles(files))];
     if (problems.length > 0) {

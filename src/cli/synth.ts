@@ -115,8 +115,10 @@ async function readSealingCertificate(file: string, configDir: string, shown: st
   const { sealingCertificateProblem } = await import('../gitops/sealed-secrets');
   const where = `asmpkg: ${shown}: secrets.sealingCertificate = ${JSON.stringify(file)}`;
   const full = path.resolve(configDir, file);
-  const pem = await fs.readFile(full, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new CliError(`${where}: cannot be read (${e.code ?? 'error'})`, 2);
+  // A regular UTF-8 file within the PEM cap: a FIFO or device here is refused at once.
+  const pem = await readTextFile(full, file, { maxBytes: INPUT_CAPS.pem, what: 'a PEM file' }).catch((e: unknown) => {
+    if (e instanceof InputFileError) throw new CliError(`${where}: ${e.reason}`, 2);
+    throw e;
   });
   const problem = sealingCertificateProblem(pem);
   if (problem) throw new CliError(`${where}: ${problem}`, 2);

@@ -259,3 +259,16 @@ describe('set: package files that are not what they should be', () => {
     expect(treeState(path.join(dir, 'p'))).toEqual(before);
   });
 });
+
+describe('synth: certificates.dir that is not a directory', () => {
+  test.each([
+    ['a FIFO', (p: string) => mkfifo(p), 'is not a directory'],
+    ['missing', () => undefined, 'no such directory'],
+  ])('%s: one line naming the field', async (_name, make, rule) => {
+    const dir = tempDir('asmpkg-inputs-');
+    make(path.join(dir, 'ca'));
+    writeFileSync(path.join(dir, 'c.yaml'), configText(withField(ONPREM_CLUSTER, 'certificates', { dir: 'ca' })));
+    const r = await run(['synth', '-c', 'c.yaml', '-o', 'out'], dir);
+    expectLines(r, [`asmpkg: c.yaml: clusters[0].certificates.dir = "ca": ${rule} (give the directory holding ca-cert.pem, ca-key.pem, root-cert.pem and cert-chain.pem)`]);
+  });
+});
