@@ -12,7 +12,7 @@ import { copyToTemp, removeDir, snapshot } from '../setters/helpers';
  * updates land. Driven by events (the waiting message), not by timing.
  */
 
-const PACKAGE = path.resolve(__dirname, '../../packages/gke');
+const PACKAGE = path.resolve(__dirname, '../../packages/v0/gke');
 const CLI = path.resolve(__dirname, '../../bin/asmpkg.js');
 
 let dirs: string[] = [];

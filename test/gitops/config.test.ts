@@ -74,7 +74,7 @@ describe('the sealing certificate is checked before anything is written', () => 
     expect(a.stderr.split('\n')).toEqual([expect.stringMatching(/^asmpkg: a\.yaml: secrets\.sealingCertificate = "old\.pem": expired on 2021-01-01/)]);
     const b = await run(['synth', '-c', 'b.yaml', '-o', 'out'], dir);
     expect(b.code).toBe(2);
-    expect(b.stderr).toBe('asmpkg: b.yaml: secrets.sealingCertificate = "missing.pem": cannot be read (ENOENT)');
+    expect(b.stderr).toBe('asmpkg: b.yaml: secrets.sealingCertificate = "missing.pem": no such file or directory');
     expect(treeState(dir)).toEqual(before);
   });
 });
