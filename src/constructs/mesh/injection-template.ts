@@ -9,8 +9,9 @@
  * cluster's identity (image hub and tag, trust domain, mesh ID, GCP_METADATA, the SDS
  * token audience) is read from `.Values`, the one-line JSON `values` key of the same
  * ConfigMap (`injectorValues`, as the 1.4.6 template reads it): a kpt setter comment
- * reaches a one-line field, never a line inside this multi-line text. What depends on the pod is left to the injector: the app label,
- * namespace, ports, service account, and every annotation the Istio 1.4.6 template
+ * reaches a one-line field, never a line inside this multi-line text. What depends on
+ * the pod is left to the injector: the app label, namespace, ports, service account,
+ * and every annotation the Istio 1.4.6 template
  * honours (`catalog/sidecar-annotations.ts`, SPEC section 12), with its semantics:
  * `proxyCPU`/`proxyMemory` set requests and drop the fixed limits, status port `0`
  * drops the readiness probe and `--statusPort`, `interceptionMode` NONE drops the init
@@ -22,8 +23,9 @@
  * Every string that comes from the pod is written with `structToJSON`, a JSON string
  * and so a valid YAML scalar whatever it holds.
  *
- * Deliberate differences from the 1.4.6 template (for the upstream-differences list):
- * hardened security contexts (no privilege escalation, all capabilities dropped,
+ * Deliberate differences from the 1.4.6 template (the `sidecar` entries of
+ * catalog/upstream-differences.ts, checked by rendering both templates): hardened
+ * security contexts (no privilege escalation, all capabilities dropped,
  * read-only root filesystem; TPROXY adds only NET_ADMIN), a resources block on
  * istio-init, SDS and the projected token on GKE and the istio.<sa> secret on-prem
  * chosen at package time, the status port declared as a container port,
