@@ -6,6 +6,7 @@
  * Kubernetes 1.13 accepts (its OpenAPI schema, requests not above limits, probe ports
  * 1-65535, mounts naming volumes) and do what its annotations ask.
  */
+import fc from 'fast-check';
 import type { MeshValues } from '../../../src/constructs/mesh/values';
 import { SIDECAR_ANNOTATIONS as A } from '../../../src/catalog/sidecar-annotations';
 import type { PodInput } from '../../helpers/go-template';
@@ -340,5 +341,77 @@ describe('the corpus', () => {
       'container istio-proxy: readinessProbe port 0 is not 1-65535',
       'container istio-proxy: volumeMount missing names no volume',
     ]);
+  });
+});
+
+/**
+ * Combinations beyond the corpus: any subset of the annotations, with values the
+ * injector accepts (its 1.4 validators: ports, CIDR lists, uint32 timings) or free text
+ * where it takes any (log levels, stats patterns, addresses: quotes, newlines and all).
+ * Reproducible: FC_SEED (default 20200309), FC_RUNS (default 40).
+ */
+describe('sidecar injection, any combination of annotations (fast-check)', () => {
+  const SEED = Number(process.env.FC_SEED ?? 20200309);
+  const RUNS = Number(process.env.FC_RUNS ?? 40);
+  const port = fc.integer({ min: 1, max: 65535 }).map(String);
+  const ports = fc.uniqueArray(port, { minLength: 1, maxLength: 3 }).map((p) => p.join(','));
+  const cidrs = fc.constantFrom('10.0.0.0/8', '10.0.0.0/8,192.168.0.0/16', '172.16.0.0/12', '10.96.0.1/32');
+  const text = fc.string({ unit: 'grapheme', maxLength: 30 });
+  const volumes = fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), { minLength: 1, maxLength: 3 }).map((names) => ({
+    [A.userVolume]: JSON.stringify(Object.fromEntries(names.map((n) => [n, { configMap: { name: n } }]))),
+    [A.userVolumeMount]: JSON.stringify(Object.fromEntries(names.map((n, i) => [n, { mountPath: `/user/${i}`, readOnly: i % 2 === 0 }]))),
+  }));
+  const single: Record<string, fc.Arbitrary<string>> = {
+    [A.proxyCPU]: fc.constantFrom('10m', '500m', '1', '2.5', '3', '16'),
+    [A.proxyMemory]: fc.constantFrom('64Mi', '512Mi', '1Gi', '2Gi', '1500M'),
+    [A.proxyImage]: fc.constantFrom('gcr.io/my-project/proxyv2:1.4.6-debug', 'proxyv2-debug'),
+    [A.discoveryAddress]: fc.constantFrom('istio-pilot.istio-system:15010', 'istio-pilot.istio-system:15011'),
+    [A.controlPlaneAuthPolicy]: fc.constantFrom('MUTUAL_TLS', 'NONE'),
+    [A.logLevel]: text,
+    [A.componentLogLevel]: text,
+    [A.interceptionMode]: fc.constantFrom('REDIRECT', 'TPROXY', 'NONE'),
+    [A.bootstrapOverride]: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+    [A.statsInclusionPrefixes]: text,
+    [A.statsInclusionSuffixes]: text,
+    [A.statsInclusionRegexps]: text,
+    [A.statusPort]: fc.oneof(fc.constant('0'), port),
+    [A.readinessInitialDelaySeconds]: fc.integer({ min: 0, max: 600 }).map(String),
+    [A.readinessPeriodSeconds]: fc.integer({ min: 1, max: 600 }).map(String),
+    [A.readinessFailureThreshold]: fc.integer({ min: 1, max: 100 }).map(String),
+    [A.readinessApplicationPorts]: fc.oneof(fc.constant(''), ports),
+    [A.includeOutboundIPRanges]: fc.oneof(fc.constant('*'), fc.constant(''), cidrs),
+    [A.excludeOutboundIPRanges]: fc.oneof(fc.constant(''), cidrs),
+    [A.includeInboundPorts]: fc.oneof(fc.constant('*'), fc.constant(''), ports),
+    [A.excludeInboundPorts]: fc.oneof(fc.constant(''), ports),
+    [A.excludeOutboundPorts]: fc.oneof(fc.constant(''), ports),
+    [A.kubevirtInterfaces]: fc.constantFrom('net1', 'net1,net2'),
+  };
+  const annotations = fc
+    .tuple(fc.record(single, { requiredKeys: [] }), fc.option(volumes, { nil: undefined }), fc.dictionary(fc.stringMatching(/^[a-z]{1,8}\.example\.com\/[a-z]{1,8}$/), text, { maxKeys: 2 }))
+    .map(([picked, vols, other]) => ({ ...other, ...picked, ...(vols ?? {}) }) as Record<string, string>);
+  const containers = fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { maxLength: 4 }).map((p) => [
+    { name: 'app', ports: p.map((containerPort, i) => ({ containerPort, ...(i % 2 ? { protocol: 'UDP' as const } : {}) })) },
+  ]);
+
+  test.each(PLATFORMS)('%s: every injected pod is valid and does what its annotations ask', (_label, _platform, values) => {
+    fc.assert(
+      fc.property(annotations, containers, (a, cs) => {
+        const pod = injectedPod(values, { ...BASE, containers: cs, annotations: a });
+        expect(kubernetes113().validate(pod as never)).toEqual([]);
+        expect(podProblems(pod)).toEqual([]);
+        const proxy = proxyOf(pod);
+        const statusOn = (a[A.statusPort] ?? '15020') !== '0';
+        expect(proxy.readinessProbe !== undefined).toBe(statusOn);
+        expect(proxyArgs(pod).includes('--statusPort')).toBe(statusOn);
+        expect(pod.spec.initContainers !== undefined).toBe(a[A.interceptionMode] !== 'NONE');
+        const requested = A.proxyCPU in a || A.proxyMemory in a;
+        expect(proxy.resources.limits === undefined).toBe(requested);
+        const metaJson = envOf(pod).ISTIO_METAJSON_ANNOTATIONS;
+        if (Object.keys(a).length === 0) expect(metaJson).toBeUndefined();
+        else expect(JSON.parse(metaJson)).toEqual(a);
+        if (a[A.interceptionMode] !== 'NONE') expect(flag(initArgs(pod), '-o')).toBe(a[A.excludeOutboundPorts]);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
   });
 });
