@@ -1,18 +1,73 @@
 import { z } from 'zod';
+import { PROFILES, type Profile } from '../catalog/profiles';
 import { configSchema } from './load';
+import { isProfileField, PROFILE_FIELDS, profileHasField, requiredFields } from './profile-fields';
+
+type Json = Record<string, unknown>;
 
 /**
  * The config's JSON Schema, for editors (`# yaml-language-server: $schema=...`). Made
- * from the same zod schema the loader validates with, so the two cannot drift.
+ * from the same zod schema the loader validates with (each field's rule carries its
+ * JSON Schema keywords: enums, patterns, minimums, formats), so the two cannot drift.
+ * The profile table (`profile-fields.ts`) adds what a plain object schema cannot say:
+ * - per profile (`if profile = P then …`), the fields a cluster of P may not give;
+ * - per required field, "every cluster (of the profiles that need it) gives it, unless
+ *   `defaults:` does", since defaults are merged in before the CLI checks for it.
  */
 export function configJsonSchema(): string {
-  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  const doc = {
+  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Json;
+  const doc: Json = {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://asmpkg.dev/schema/asmpkg.schema.json',
     title: 'asmpkg config',
     description: 'Clusters to render Anthos Service Mesh 1.4.6-asm.0 install packages for.',
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
   };
+  const cluster = ((doc.properties as Json).clusters as Json).items as Json;
+  // requirement moves to the rules below: a default can give any field but the name
+  cluster.required = ['name'];
+  delete ((cluster.properties as Json).nodePool as Json).required;
+  cluster.allOf = PROFILES.map((p) => ({ if: profileIs([p]), then: refusedFields(p) }));
+  doc.allOf = requiredRules();
   return JSON.stringify(doc, null, 2) + '\n';
+}
+
+function profileIs(profiles: readonly Profile[]): Json {
+  return { required: ['profile'], properties: { profile: { enum: [...profiles] } } };
+}
+
+/** `{required: [a], properties: {a: {required: [b]}}}` for the path a.b. */
+function requireAt(parts: readonly string[]): Json {
+  const [head, ...rest] = parts;
+  return rest.length === 0 ? { required: [head] } : { required: [head], properties: { [head]: requireAt(rest) } };
+}
+
+/** Fields known to some profile and not to this one: a cluster's own value is refused. */
+function refusedFields(p: Profile): Json {
+  const known = [...new Set(PROFILES.flatMap((q) => Object.keys(PROFILE_FIELDS[q])))].filter(isProfileField);
+  const props: Json = {};
+  for (const field of known.filter((f) => !profileHasField(p, f))) {
+    const [head, sub] = field.split('.');
+    if (sub === undefined) props[head] = false;
+    else if (profileHasField(p, head)) {
+      const block = (props[head] ??= { properties: {} }) as { properties: Json };
+      block.properties[sub] = false;
+    }
+  }
+  return { properties: props };
+}
+
+/** One rule per required field: its profiles' clusters give it unless the defaults do. */
+function requiredRules(): Json[] {
+  const byField = new Map<string, Profile[]>();
+  for (const p of PROFILES) for (const [field] of requiredFields(p)) byField.set(field, [...(byField.get(field) ?? []), p]);
+  return [...byField].map(([field, profiles]) => {
+    const parts = field.split('.');
+    const need = requireAt(parts);
+    const items = profiles.length === PROFILES.length ? need : { if: profileIs(profiles), then: need };
+    return {
+      if: { not: { required: ['defaults'], properties: { defaults: requireAt(parts) } } },
+      then: { properties: { clusters: { items } } },
+    };
+  });
 }

@@ -3,6 +3,7 @@ import { clusterFields, PROFILES } from './schema';
 import { meshOptionFields } from './mesh-options';
 import { offeringFields } from './offerings';
 import { hasPath, isMapping, mergeDefaults } from './defaults';
+import { defaultsFor } from './profile-fields';
 import { InputError, Problem } from './problems';
 import { clusterRuleProblems, tolerantRuleProblems, unsafeStringProblems } from './rules';
 import { supportProblems } from './support-rules';
@@ -58,7 +59,9 @@ export function parseConfig(text: string, file?: string): ConfigInput {
   const clusters: ClusterInput[] = [];
   raw.clusters.forEach((rawCluster, i) => {
     const at = ['clusters', i];
-    const merged = mergeDefaults(raw.defaults, rawCluster);
+    // defaults apply only to the fields the cluster's profile has
+    const profile = isMapping(rawCluster) && rawCluster.profile !== undefined ? rawCluster.profile : isMapping(raw.defaults) ? raw.defaults.profile : undefined;
+    const merged = mergeDefaults(defaultsFor(profile, raw.defaults), rawCluster);
     const clusterName = isMapping(rawCluster) && typeof rawCluster.name === 'string' ? ` "${rawCluster.name}"` : '';
     const result = clusterSchema.safeParse(merged);
     const place = (path: readonly (string | number)[]) => provenance(path, rawCluster, raw.defaults, at);
@@ -89,6 +92,7 @@ export function parseConfig(text: string, file?: string): ConfigInput {
       raw.clusters.map((rawCluster, i) => ({ at: ['clusters', i], cluster: (mergeDefaults(raw.defaults, rawCluster) ?? {}) as never })),
     ).map((p) => ({ ...p, path: p.path[0] === 'clusters' ? provenance(p.path.slice(2), raw.clusters[p.path[1] as number], raw.defaults, p.path.slice(0, 2)) : p.path })),
   );
+  if (problems.length === 0) problems.push(...projectNumberProblems(clusters, raw.clusters, raw.defaults));
   if (problems.length > 0) throw new InputError(problems, file);
   return { clusters, ...(raw.gitops ? { gitops: raw.gitops } : {}), ...(raw.secrets ? { secrets: raw.secrets } : {}) };
 }
@@ -102,7 +106,7 @@ function validateShape(value: unknown): Problem[] {
   for (const key of Object.keys(value)) {
     if (!TOP_LEVEL_KEYS.includes(key)) problems.push(unknownKey([key], TOP_LEVEL_KEYS));
   }
-  if (value.clusters === undefined) problems.push({ path: ['clusters'], message: 'is required: a list of clusters to render' });
+  if (value.clusters === undefined) problems.push({ path: ['clusters'], message: 'is missing: a list of clusters to render' });
   else if (!Array.isArray(value.clusters)) problems.push({ path: ['clusters'], value: value.clusters, message: 'must be a list of clusters' });
   else if (value.clusters.length === 0) problems.push({ path: ['clusters'], message: 'must list at least one cluster' });
   if (value.defaults !== undefined) {
@@ -136,7 +140,7 @@ function zodProblems(error: z.ZodError, input: unknown, place: (path: (string | 
       return unknownKey(place([...path, issue.keys[0]]), knownKeysAt(path, root));
     }
     const value = valueAt(input, path);
-    if (value === undefined && issue.code === 'invalid_type') return { path: place(path), message: 'is required' };
+    if (value === undefined && issue.code === 'invalid_type') return { path: place(path), message: 'is missing' };
     if (issue.code === 'invalid_type' && issue.expected === 'object') return { path: place(path), value, message: 'must be a mapping' };
     if (issue.code === 'invalid_type' && issue.expected === 'array') return { path: place(path), value, message: 'must be a list' };
     return { path: place(path), value, message: issue.message };
@@ -186,6 +190,29 @@ function duplicateNameProblems(raw: readonly unknown[]): Problem[] {
     const first = seen.get(name);
     if (first === undefined) seen.set(name, i);
     else problems.push({ path: ['clusters', i, 'name'], value: name, message: `duplicates clusters[${first}].name: cluster names must be unique (each renders to OUT/<name>/)` });
+  });
+  return problems;
+}
+
+/**
+ * One project has one number: two clusters that name the same project ID with different
+ * numbers would get different mesh IDs (and one of them a wrong GCP_METADATA).
+ */
+function projectNumberProblems(clusters: readonly ClusterInput[], raw: readonly unknown[], defaults: unknown): Problem[] {
+  const first = new Map<string, { number: string; index: number }>();
+  const problems: Problem[] = [];
+  clusters.forEach((c, i) => {
+    if (!c.project) return;
+    const seen = first.get(c.project.id);
+    if (!seen) first.set(c.project.id, { number: c.project.number, index: i });
+    else if (seen.number !== c.project.number) {
+      const path = provenance(['project', 'number'], raw[i], defaults, ['clusters', i]);
+      problems.push({
+        path,
+        value: c.project.number,
+        message: `contradicts clusters[${seen.index}].project.number (${seen.number}) for project ${c.project.id}: a project has one number`,
+      });
+    }
   });
   return problems;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OptionField, optionFeatures } from '../catalog/support-matrix';
+import { MATRIX_PROFILES, OptionField, optionFeatures } from '../catalog/support-matrix';
 
 /**
  * Config schema for the mesh option blocks (`mesh:`, `telemetry:`, `cni:`).
@@ -22,11 +22,24 @@ export function optionValues(field: OptionField): string[] {
   return [...fromMatrix, ...(EXTRA_VALUES[field] ?? [])];
 }
 
+/**
+ * The values a field may take on some profile: what messages list and the JSON Schema
+ * offers for completion (a value refused everywhere, like `mtls: AUTO`, is not offered).
+ */
+export function supportedOptionValues(field: OptionField): string[] {
+  const fromMatrix = optionFeatures(field)
+    .filter((f) => MATRIX_PROFILES.some((p) => f.status[p] !== 'unsupported'))
+    .map((f) => String(f.option!.value));
+  return [...fromMatrix, ...(EXTRA_VALUES[field] ?? [])];
+}
+
 function looseEnum(field: OptionField) {
   const values = optionValues(field);
+  const message = `must be one of ${supportedOptionValues(field).join(', ')}`;
   return z
-    .string({ error: `must be one of ${values.join(', ')}` })
-    .refine((v) => values.includes(v), { error: `must be one of ${values.join(', ')}` });
+    .string({ error: message })
+    .refine((v) => values.includes(v), { error: message })
+    .meta({ enum: supportedOptionValues(field) });
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -34,7 +34,8 @@ export function formatValue(value: unknown): string {
 
 /** One line: `FILE: PATH: VALUE: RULE`. */
 export function formatProblem(problem: Problem, file?: string): string {
-  const value = 'value' in problem ? ` = ${formatValue(problem.value)}` : '';
+  // a missing field has no value to show: its message says "is missing"
+  const value = 'value' in problem && problem.value !== undefined ? ` = ${formatValue(problem.value)}` : '';
   // A problem with the file as a whole (not YAML, empty) has no field to name.
   const where = problem.path.length > 0 ? `${formatPath(problem.path)}${value}: ` : '';
   return `${file ? `${file}: ` : ''}${where}${problem.message}`;

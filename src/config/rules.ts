@@ -1,9 +1,11 @@
 import { unsafeCharacter } from '../util/text';
 import { component } from '../catalog/components';
 import { DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ROOT_VALIDITY_DAYS } from '../certs/types';
-import { machineTypeVcpus } from '../catalog/machine-types';
 import { RELEASES } from '../catalog/release';
-import { GKE_VERSIONS, MIN_NODES, MIN_VCPUS, ONPREM_VERSIONS, PlatformMinor } from '../catalog/requirements';
+import { GKE_VERSIONS, MIN_VCPUS, ONPREM_VERSIONS, PlatformMinor } from '../catalog/requirements';
+import { hasPath } from './defaults';
+import { nodeRangeProblem } from './field-rules';
+import { givenFields, isProfileField, notFor, profileHasField, requiredFields } from './profile-fields';
 import { comparePlatformVersions, minorOf, parsePlatformVersion } from '../util/version';
 import type { Problem } from './problems';
 import type { ClusterInput } from './load';
@@ -105,69 +107,42 @@ function versionProblems(c: ClusterInput, at: Path): Problem[] {
 }
 
 function nodePoolProblems(c: ClusterInput, at: Path): Problem[] {
-  const problems: Problem[] = [];
   const pool = c.nodePool;
   const path = [...at, 'nodePool'];
-  if (pool.nodeCount < MIN_NODES) {
-    problems.push({ path: [...path, 'nodeCount'], value: pool.nodeCount, message: `must be at least ${MIN_NODES}: ASM requires at least ${MIN_NODES} nodes` });
-  }
-  if (pool.maxNodeCount !== undefined && pool.maxNodeCount < pool.nodeCount) {
-    problems.push({ path: [...path, 'maxNodeCount'], value: pool.maxNodeCount, message: `must be at least nodeCount (${pool.nodeCount})` });
-  }
-  if (pool.machineType !== undefined) {
-    const lookup = machineTypeVcpus(pool.machineType);
-    if (!lookup.known) {
-      problems.push({ path: [...path, 'machineType'], value: pool.machineType, message: `unknown machine type: ${lookup.reason}` });
-    } else if (lookup.vcpus < MIN_VCPUS) {
-      problems.push({
-        path: [...path, 'machineType'],
-        value: pool.machineType,
-        message: `has ${lookup.vcpus} vCPU; ASM requires at least ${MIN_VCPUS} vCPUs per node (n1-standard-4, e2-standard-4 or larger)`,
-      });
-    }
-  } else if (c.profile !== 'onprem') {
-    problems.push({ path: [...path, 'machineType'], message: 'is required' });
-  }
-  if (pool.cpus !== undefined) {
-    if (c.profile !== 'onprem') problems.push({ path: [...path, 'cpus'], value: pool.cpus, message: 'applies only to profile onprem; on GKE set machineType' });
-    else if (pool.cpus < MIN_VCPUS) problems.push({ path: [...path, 'cpus'], value: pool.cpus, message: `must be at least ${MIN_VCPUS}: ASM requires at least ${MIN_VCPUS} vCPUs per node` });
-  }
+  const problems: Problem[] = [];
+  const range = pool.maxNodeCount === undefined ? undefined : nodeRangeProblem(pool.nodeCount, pool.maxNodeCount);
+  if (range) problems.push({ path: [...path, 'maxNodeCount'], value: pool.maxNodeCount, message: range });
   if (c.profile === 'onprem' && pool.machineType === undefined && pool.cpus === undefined) {
-    problems.push({ path: [...path, 'cpus'], message: `is required on-prem (or machineType): ASM requires at least ${MIN_VCPUS} vCPUs per node` });
+    problems.push({ path: [...path, 'cpus'], message: `is missing: required on-prem (or machineType): ASM requires at least ${MIN_VCPUS} vCPUs per node` });
   }
   return problems;
 }
 
-/** Fields a profile needs, and fields that mean nothing for it (refused so typos surface). */
+/**
+ * Fields the cluster's profile needs and fields it lacks, from the profile table
+ * (`profile-fields.ts`). Defaults for fields a profile lacks never reach here
+ * (`defaultsFor`), so a refused field is always the cluster's own.
+ */
 function profileFieldProblems(c: ClusterInput, at: Path): Problem[] {
   const problems: Problem[] = [];
-  const need = (field: keyof ClusterInput, why: string) => {
-    if (c[field] === undefined) problems.push({ path: [...at, field], message: `is required for profile ${c.profile}: ${why}` });
-  };
-  const refuse = (field: keyof ClusterInput, why: string) => {
-    if (c[field] !== undefined) problems.push({ path: [...at, field], value: c[field], message: `does not apply to profile ${c.profile}: ${why}` });
-  };
-  if (c.profile === 'gke' || c.profile === 'gke-istioctl') {
-    need('project', 'the mesh ID, trust domain and Mesh CA derive from it');
-    need('location', 'the cluster URL and GCP metadata derive from it');
-    refuse('trustDomain', 'on GKE the trust domain is the workload identity pool PROJECT_ID.svc.id.goog');
-    refuse('certificates', 'GKE uses Mesh CA; a plugged-in CA is for onprem');
+  const entry = c as unknown as Record<string, unknown>;
+  for (const [field, why] of requiredFields(c.profile)) {
+    if (!hasPath(entry, field.split('.'))) problems.push({ path: [...at, ...field.split('.')], message: `is missing: required for profile ${c.profile}: ${why}` });
   }
-  if (c.profile === 'gke-istioctl' || c.profile === 'onprem') {
-    need('adminUser', 'the install starts by granting this user cluster-admin');
-    refuse('kcc', 'the cluster already exists; Config Connector resources are rendered only for profile gke');
-    refuse('network', 'the cluster already exists (profile gke declares it)');
-    refuse('subnetwork', 'the cluster already exists (profile gke declares it)');
-    refuse('releaseChannel', 'the cluster already exists (profile gke declares it)');
-  }
-  if (c.profile === 'gke') refuse('adminUser', 'anthoscli applies the package with your own credentials');
-  if (c.profile === 'onprem') {
-    if (c.ingress?.loadBalancerIP === undefined) {
-      problems.push({ path: [...at, 'ingress', 'loadBalancerIP'], message: 'is required for profile onprem: the ingress gateway is reached through your load balancer VIP' });
-    }
-    if (c.project === undefined && c.location !== undefined) refuse('location', 'a GCP location means nothing on-prem');
+  for (const field of givenFields(entry)) {
+    // unknown fields are the schema's to report; here only fields of other profiles
+    if (profileHasField(c.profile, field) || !isProfileField(field)) continue;
+    const parts = field.split('.');
+    const reason = notFor(field, c.profile);
+    problems.push({ path: [...at, ...parts], value: valueAtPath(entry, parts), message: `does not apply to profile ${c.profile}: ${reason}` });
   }
   return problems;
+}
+
+function valueAtPath(v: Record<string, unknown>, parts: readonly string[]): unknown {
+  let cur: unknown = v;
+  for (const p of parts) cur = (cur as Record<string, unknown> | undefined)?.[p];
+  return cur;
 }
 
 type Rule = (c: ClusterInput, at: Path) => Problem[];
@@ -186,15 +161,8 @@ const CLUSTER_RULES: readonly Rule[] = [
   (c, at) => offeringProblems(c, at),
 ];
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
 function ingressProblems(c: ClusterInput, at: Path): Problem[] {
   const problems: Problem[] = [];
-  const ip = c.ingress?.loadBalancerIP;
-  // IPv6 gets the support matrix's own message; anything else that is not IPv4 is a typo.
-  if (ip !== undefined && !ip.includes(':') && !IPV4.test(ip)) {
-    problems.push({ path: [...at, 'ingress', 'loadBalancerIP'], value: ip, message: 'must be an IPv4 address (a.b.c.d)' });
-  }
   const ports = component('ingressGateway').service?.ports.map((p) => p.name) ?? [];
   const taken = new Map<number, string>();
   for (const [name, nodePort] of Object.entries(c.ingress?.nodePorts ?? {})) {

@@ -64,7 +64,6 @@ export function supportProblems(input: SupportCheckInput, at: Path): Problem[] {
   return [
     ...OPTION_FIELDS.flatMap((field) => optionProblem(cluster.profile, field, valueAt(cluster, field.split('.')), [...at, ...field.split('.')])),
     ...namespacePolicyProblems(cluster, [...at, 'mesh', 'namespacePolicies']),
-    ...ipv6Problems(cluster, at),
     ...jaegerAddressProblems(cluster, at),
   ];
 }
@@ -124,13 +123,6 @@ function spellingConflicts(p: NamespacePolicyCheck, at: Path): Problem[] {
       ? [{ path: [...at, protoName], message: `conflicts with ${yamlName}: give one of ${yamlName} and ${protoName}` }]
       : [],
   );
-}
-
-function ipv6Problems(cluster: SupportCheckInput & { readonly profile: Profile }, at: Path): Problem[] {
-  const ip = cluster.ingress?.loadBalancerIP;
-  // Anything with a colon is meant as IPv6; other malformed addresses are `rules.ts`'s.
-  if (ip === undefined || !ip.includes(':')) return [];
-  return [{ path: [...at, 'ingress', 'loadBalancerIP'], message: `${JSON.stringify(ip)} is an IPv6 address; IPv6 is ${notSupported('traffic.ipv6', cluster.profile)}` }];
 }
 
 /**

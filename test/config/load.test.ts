@@ -56,7 +56,7 @@ describe('parseConfig refuses, naming the field, the value and the rule', () => 
   test.each<[string, string, unknown, RegExp]>([
     ['too few nodes', 'nodePool.nodeCount', 3, /clusters\[0\]\.nodePool\.nodeCount = 3: must be at least 4/],
     ['a fractional node count', 'nodePool.nodeCount', 4.5, /clusters\[0\]\.nodePool\.nodeCount = 4\.5: must be a whole number/],
-    ['a negative node count', 'nodePool.nodeCount', -4, /nodePool\.nodeCount = -4: must not be negative/],
+    ['a negative node count', 'nodePool.nodeCount', -4, /nodePool\.nodeCount = -4: must be at least 4: ASM requires at least 4 nodes/],
     ['absurd node counts', 'nodePool.nodeCount', 1e9, /nodePool\.nodeCount = 1000000000: must be at most/],
     ['a 2-vCPU machine', 'nodePool.machineType', 'e2-standard-2', /nodePool\.machineType = "e2-standard-2": has 2 vCPU; ASM requires at least 4/],
     ['a shared-core machine', 'nodePool.machineType', 'e2-medium', /has 1 vCPU/],
@@ -101,10 +101,10 @@ describe('parseConfig refuses, naming the field, the value and the rule', () => 
   });
 
   test('missing required fields', () => {
-    expect(refusal(configText(withField(GKE_CLUSTER, 'version', undefined)))).toContain('asmpkg.yaml: clusters[0].version: is required');
-    expect(refusal(configText(withField(GKE_CLUSTER, 'project', undefined))).join('\n')).toMatch(/clusters\[0\]\.project: is required for profile gke/);
-    expect(refusal(configText(withField(ISTIOCTL_CLUSTER, 'adminUser', undefined))).join('\n')).toMatch(/clusters\[0\]\.adminUser: is required for profile gke-istioctl/);
-    expect(refusal(configText(withField(ONPREM_CLUSTER, 'ingress', undefined))).join('\n')).toMatch(/clusters\[0\]\.ingress\.loadBalancerIP: is required for profile onprem/);
+    expect(refusal(configText(withField(GKE_CLUSTER, 'version', undefined)))).toContain('asmpkg.yaml: clusters[0].version: is missing');
+    expect(refusal(configText(withField(GKE_CLUSTER, 'project', undefined))).join('\n')).toMatch(/clusters\[0\]\.project: is missing: required for profile gke/);
+    expect(refusal(configText(withField(ISTIOCTL_CLUSTER, 'adminUser', undefined))).join('\n')).toMatch(/clusters\[0\]\.adminUser: is missing: required for profile gke-istioctl/);
+    expect(refusal(configText(withField(ONPREM_CLUSTER, 'ingress', undefined))).join('\n')).toMatch(/clusters\[0\]\.ingress\.loadBalancerIP: is missing: required for profile onprem/);
   });
 
   test('on-prem version rules and IPv4 VIP', () => {
@@ -179,5 +179,105 @@ describe('every problem in one run, shape and rules together', () => {
     const lines = refusal(configText(withField(GKE_CLUSTER, 'mesh', { namespacePolicies: [{ namespace: 'shop' }, { namespace: 'web', mtls: 'STRICT', originIsOptional: true }] }))).join('\n');
     expect(lines).toMatch(/clusters\[0\]\.mesh\.namespacePolicies\[0\]: must set mtls or origins/);
     expect(lines).toMatch(/clusters\[0\]\.mesh\.namespacePolicies\[1\]\.originIsOptional: applies to JWT origins; this policy lists none/);
+  });
+});
+
+describe('locations come from the catalog (issue 14)', () => {
+  test.each<[string, RegExp]>([
+    ['us-central1-z', /location = "us-central1-z": is no GCP zone or region \(did you mean "us-central1-[a-f]"\?\) \(known locations as of 2020-07-01\)/],
+    ['europe-west1-a', /location = "europe-west1-a": is no GCP zone or region \(did you mean "europe-west1-[bcd]"\?\)/],
+    ['mars-north9', /location = "mars-north9": is no GCP zone or region/],
+    ['Mars', /location = "Mars": must be a GCP zone \(us-central1-c\) or region \(us-central1\)/],
+  ])('%s is refused with a did-you-mean where one is close', (location, expected) => {
+    const lines = refusal(configText(withField(GKE_CLUSTER, 'location', location)));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(expected);
+  });
+
+  test.each(['europe-west1-b', 'us-central1-f', 'asia-east1', 'us-west4-c'])('%s is accepted', (location) => {
+    expect(parseConfig(configText(withField(GKE_CLUSTER, 'location', location))).clusters[0].location).toBe(location);
+  });
+});
+
+describe('custom machine types follow Compute Engine (issue 14)', () => {
+  test.each<[string, RegExp]>([
+    ['custom-5-8192', /machineType = "custom-5-8192": unknown machine type: N1 custom types have 1 or an even number up to 96 vCPUs, not 5/],
+    ['custom-4-1024', /machineType = "custom-4-1024": unknown machine type: N1 custom types need at least 0\.9 GB per vCPU \(0\.25 GB given\)/],
+    ['custom-4-4000', /must be a multiple of 256 MB, not 4000 MB/],
+    ['custom-4-30720', /N1 custom types take at most 6\.5 GB per vCPU \(7\.5 GB given; more needs -ext\)/],
+    ['e2-custom-6-8192-ext', /E2 has no extended memory/],
+    ['e2-custom-34-34816', /E2 custom types have an even number from 2 to 32 vCPUs, not 34/],
+    ['n2-custom-34-34816', /N2 custom types have an even number up to 32, then a multiple of 4 up to 80 vCPUs, not 34/],
+    ['n2d-custom-24-24576', /N2D custom types have 2, 4, 8, 16, then a multiple of 16 up to 96 vCPUs, not 24/],
+    ['n2-custom-4-1024', /N2 custom types need at least 0\.5 GB per vCPU/],
+  ])('%s is refused', (machineType, expected) => {
+    const lines = refusal(configText(withField(GKE_CLUSTER, 'nodePool.machineType', machineType)));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(expected);
+  });
+
+  test.each(['custom-4-3840', 'custom-4-30720-ext', 'n2-custom-40-40960', 'n2d-custom-32-32768', 'e2-custom-32-32768'])('%s is accepted', (machineType) => {
+    expect(parseConfig(configText(withField(GKE_CLUSTER, 'nodePool.machineType', machineType))).clusters).toHaveLength(1);
+  });
+});
+
+describe('project numbers (issue 14)', () => {
+  test('a number written in float notation is refused as written, not turned into digits', () => {
+    const text = configText(GKE_CLUSTER).replace(`number: "123456789012"`, 'number: 4.12e11');
+    expect(text).toContain('number: 4.12e11');
+    expect(refusal(text)).toEqual(['asmpkg.yaml: clusters[0].project.number = "4.12e11": must be a project number: digits only, no leading zero']);
+  });
+
+  test('the same notation in defaults is refused there', () => {
+    const text = 'defaults:\n  project: { id: asm-demo-project, number: 0x5F }\n' + configText(withField(GKE_CLUSTER, 'project', undefined));
+    expect(refusal(text)).toEqual([expect.stringMatching(/^asmpkg\.yaml: defaults\.project\.number = "0x5F": must be a project number: digits only/)]);
+  });
+
+  test('one project ID has one number across the fleet', () => {
+    const other = withField(withField(ISTIOCTL_CLUSTER, 'project.number', '999999999999'), 'name', 'asm-other');
+    expect(refusal(configText(GKE_CLUSTER, ISTIOCTL_CLUSTER, other))).toEqual([
+      'asmpkg.yaml: clusters[2].project.number = "999999999999": contradicts clusters[0].project.number (123456789012) for project asm-demo-project: a project has one number',
+    ]);
+    // the same number again is fine
+    expect(parseConfig(configText(GKE_CLUSTER, ISTIOCTL_CLUSTER)).clusters).toHaveLength(2);
+  });
+});
+
+describe('defaults apply to the clusters whose profile has the field (issue 14)', () => {
+  test('adminUser in defaults reaches gke-istioctl and onprem clusters and is ignored for gke', () => {
+    const text =
+      'defaults:\n  adminUser: ops@example.com\n  network: shared-vpc\n' +
+      configText(GKE_CLUSTER, withField(ISTIOCTL_CLUSTER, 'adminUser', undefined), withField(ONPREM_CLUSTER, 'adminUser', undefined));
+    const [gke, istioctl, onprem] = parseConfig(text).clusters;
+    expect([gke.adminUser, istioctl.adminUser, onprem.adminUser]).toEqual([undefined, 'ops@example.com', 'ops@example.com']);
+    expect([gke.network, istioctl.network, onprem.network]).toEqual(['shared-vpc', undefined, undefined]);
+  });
+
+  test('nodePool.cpus in defaults is ignored for GKE clusters, machineType kept', () => {
+    const text = 'defaults:\n  nodePool: { cpus: 8, machineType: n1-standard-8 }\n' + configText(withField(GKE_CLUSTER, 'nodePool.machineType', undefined));
+    expect(parseConfig(text).clusters[0].nodePool).toEqual({ machineType: 'n1-standard-8', nodeCount: 4 });
+  });
+
+  test("a cluster's own value for a field its profile lacks is still refused", () => {
+    expect(refusal(configText({ ...GKE_CLUSTER, adminUser: 'a@example.com' }))).toEqual([
+      'asmpkg.yaml: clusters[0].adminUser = "a@example.com": does not apply to profile gke: anthoscli applies the package with your own credentials',
+    ]);
+  });
+});
+
+describe('messages (issue 14)', () => {
+  test('a missing field says "missing", never "= nothing"', () => {
+    const lines = refusal(configText(withField(GKE_CLUSTER, 'location', undefined), withField(ONPREM_CLUSTER, 'nodePool.cpus', undefined)));
+    expect(lines).toEqual([
+      'asmpkg.yaml: clusters[0].location: is missing: required for profile gke: the cluster URL and GCP metadata derive from it',
+      'asmpkg.yaml: clusters[1].nodePool.cpus: is missing: required on-prem (or machineType): ASM requires at least 4 vCPUs per node',
+    ]);
+    expect(lines.join('\n')).not.toContain('nothing');
+  });
+
+  test('list indices are written [0]', () => {
+    const lines = refusal(configText({ ...GKE_CLUSTER, mesh: { namespacePolicies: [{ namespace: 'a', mtls: 'AUTO' }] } }));
+    expect(lines.join('\n')).toContain('clusters[0].mesh.namespacePolicies[0].mtls');
+    expect(lines.join('\n')).not.toMatch(/\.0\./);
   });
 });

@@ -103,8 +103,8 @@ describe('every problem in one run', () => {
     const r = await run(['synth', '--config', 'c.yaml', '--out', 'out'], w.dir);
     const lines = expectRefusal(r, 3);
     expect(lines.map((l) => /^asmpkg: c\.yaml: (\S+?)(?: = |: )/.exec(l)?.[1])).toEqual([
-      'clusters[0].nodePool.nodeCount',
       'clusters[0].nodePool.machineType',
+      'clusters[0].nodePool.nodeCount',
       'clusters[1].version',
     ]);
     expect(treeState(w.out)).toEqual(before);

@@ -1,0 +1,169 @@
+import { LOCATIONS, LOCATIONS_AS_OF, REGIONS, regionOfLocation } from '../catalog/locations';
+import { machineTypeVcpus } from '../catalog/machine-types';
+import { MIN_NODES, MIN_VCPUS } from '../catalog/requirements';
+import { feature, featureReason, MATRIX_PROFILES } from '../catalog/support-matrix';
+import { didYouMean } from './suggest';
+
+/**
+ * The value rules of single fields, in one place. Each is applied by every door a value
+ * comes through: the config schema (`schema.ts` builds its zod fields from them), the JSON
+ * Schema (the same zod fields carry each rule's JSON Schema keywords), and `asmpkg set`
+ * (`setter-rules.ts` checks the well-known ASM setters with them). A rule returns the
+ * reason a value is refused, phrased to follow the field path and value, or undefined.
+ */
+export interface ValueRule<T> {
+  /** What a good value is, to follow "must be". */
+  readonly rule: string;
+  readonly check: (value: T) => string | undefined;
+  /** The rule as JSON Schema keywords, as far as JSON Schema can say it. */
+  readonly json: Readonly<Record<string, unknown>>;
+}
+
+function patternRule(re: RegExp, rule: string, json: Record<string, unknown> = {}): ValueRule<string> {
+  return { rule, check: (v) => (re.test(v) ? undefined : `must be ${rule}`), json: { pattern: re.source, ...json } };
+}
+
+function enumRule(values: readonly string[]): ValueRule<string> {
+  const rule = listOf(values);
+  return { rule, check: (v) => (values.includes(v) ? undefined : `must be ${rule}`), json: { enum: [...values] } };
+}
+
+/** `a, b or c` */
+export function listOf(values: readonly string[]): string {
+  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+
+/** GKE cluster names: lowercase letters, digits and hyphens, letter first, at most 40. */
+export const CLUSTER_NAME = /^[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?$/;
+/** GCP project IDs: 6–30 chars, lowercase letter first, no trailing hyphen. */
+export const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+/** Project numbers: digits, no leading zero (they are up to 19 digits: kept as strings). */
+export const PROJECT_NUMBER = /^[1-9][0-9]{0,18}$/;
+/** Shapes of zone and region names; which ones exist is the catalog's (`catalog/locations.ts`). */
+export const ZONE = /^[a-z]+-[a-z]+[0-9]+-[a-z]$/;
+export const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
+/** GCE network and subnetwork names (RFC 1035 labels, at most 63). */
+export const NETWORK_NAME = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+/** An address for RBAC and IAM: no spaces, one @, a dot in the domain, no quotes or brackets. */
+export const EMAIL = /^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?)+$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/**
+ * An image registry path as Docker reads it: a host (with an optional port) and
+ * lowercase path components (`gcr.io/gke-release/asm`). No quotes, spaces or tags: the
+ * hub is written into YAML and the injector's JSON values as it is.
+ */
+export const IMAGE_HUB = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/;
+/** A Docker tag. */
+export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+export const RELEASE_CHANNELS = ['RAPID', 'REGULAR', 'STABLE'] as const;
+
+export const RULES = {
+  clusterName: patternRule(CLUSTER_NAME, 'a cluster name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters'),
+  nodePoolName: patternRule(CLUSTER_NAME, 'a node pool name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters'),
+  projectId: patternRule(PROJECT_ID, 'a GCP project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter, not ending with a hyphen'),
+  projectNumber: patternRule(PROJECT_NUMBER, 'a project number: digits only, no leading zero'),
+  network: patternRule(NETWORK_NAME, 'a GCE network name (lowercase letters, digits, hyphens; letter first, at most 63)'),
+  subnetwork: patternRule(NETWORK_NAME, 'a GCE subnetwork name (lowercase letters, digits, hyphens; letter first, at most 63)'),
+  releaseChannel: enumRule(RELEASE_CHANNELS),
+  email: patternRule(EMAIL, 'an email address', { format: 'email' }),
+  trustDomain: patternRule(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a DNS-like domain (lowercase letters, digits, dots, hyphens)'),
+  imageHub: patternRule(IMAGE_HUB, 'an image registry path such as gcr.io/gke-release/asm (host, then lowercase path components; no quotes, spaces or tag)'),
+  imageTag: patternRule(IMAGE_TAG, 'an image tag (letters, digits, _ . -; at most 128, not starting with . or -)'),
+  location: locationRule(),
+  region: regionRule(),
+  loadBalancerIP: loadBalancerIpRule(),
+  machineType: machineTypeRule(),
+} as const;
+
+/** A zone or region Google had on the catalog's date; anything else gets a did-you-mean. */
+function locationRule(): ValueRule<string> {
+  const rule = `a GCP zone (us-central1-c) or region (us-central1) that exists (list of ${LOCATIONS_AS_OF})`;
+  return {
+    rule,
+    check: (v) => {
+      if (regionOfLocation(v) !== undefined) return undefined;
+      return `${!ZONE.test(v) && !REGION.test(v) ? 'must be a GCP zone (us-central1-c) or region (us-central1)' : 'is no GCP zone or region'}${suggestion(v, LOCATIONS)} (known locations as of ${LOCATIONS_AS_OF})`;
+    },
+    json: { enum: [...LOCATIONS] },
+  };
+}
+
+function regionRule(): ValueRule<string> {
+  return {
+    rule: `a GCP region (us-central1) that exists (list of ${LOCATIONS_AS_OF})`,
+    check: (v) => (REGIONS.includes(v) ? undefined : `is no GCP region${suggestion(v, REGIONS)} (known regions as of ${LOCATIONS_AS_OF})`),
+    json: { enum: [...REGIONS] },
+  };
+}
+
+function suggestion(v: string, known: readonly string[]): string {
+  const guess = didYouMean(v, known);
+  return guess ? ` (did you mean "${guess}"?)` : '';
+}
+
+/** IPv4 only: IPv6 is refused with the support matrix's reason. */
+function loadBalancerIpRule(): ValueRule<string> {
+  return {
+    rule: 'an IPv4 address (a.b.c.d)',
+    check: (v) => {
+      if (v.includes(':')) return `is an IPv6 address; IPv6 is ${notSupported('traffic.ipv6')}`;
+      return IPV4.test(v) ? undefined : 'must be an IPv4 address (a.b.c.d)';
+    },
+    json: { format: 'ipv4', pattern: IPV4.source },
+  };
+}
+
+function notSupported(id: string): string {
+  const f = feature(id);
+  const everywhere = MATRIX_PROFILES.every((p) => f.status[p] === 'unsupported');
+  return `not supported by ASM 1.4${everywhere ? '' : ' on some profiles'} (${featureReason(id)})`;
+}
+
+/** A Compute Engine machine type asmpkg knows, with at least MIN_VCPUS vCPUs. */
+function machineTypeRule(): ValueRule<string> {
+  return {
+    rule: `a Compute Engine machine type with at least ${MIN_VCPUS} vCPUs`,
+    check: (v) => {
+      const lookup = machineTypeVcpus(v);
+      if (!lookup.known) return `unknown machine type: ${lookup.reason}`;
+      if (lookup.vcpus < MIN_VCPUS) return `has ${lookup.vcpus} vCPU; ASM requires at least ${MIN_VCPUS} vCPUs per node (n1-standard-4, e2-standard-4 or larger)`;
+      return undefined;
+    },
+    // the shape only: which sizes exist and the custom-type limits are beyond a pattern
+    json: { pattern: '^(?:(?:[a-z0-9]+-)?custom-[0-9]+-[0-9]+(?:-ext)?|[a-z0-9]+-[a-z]+-[0-9]+)$' },
+  };
+}
+
+/** Whole-number rules (node counts, vCPUs), with the ASM minimum where there is one. */
+export interface CountRule {
+  readonly what: string;
+  readonly min: number;
+  readonly max: number;
+  /** Why the minimum, when it is ASM's. */
+  readonly why?: string;
+}
+
+export const COUNTS = {
+  nodeCount: { what: 'nodes', min: MIN_NODES, max: 5000, why: `ASM requires at least ${MIN_NODES} nodes` },
+  maxNodeCount: { what: 'nodes', min: MIN_NODES, max: 5000, why: `ASM requires at least ${MIN_NODES} nodes` },
+  cpus: { what: 'vCPUs', min: MIN_VCPUS, max: 1024, why: `ASM requires at least ${MIN_VCPUS} vCPUs per node` },
+} as const satisfies Record<string, CountRule>;
+
+export function countProblem(rule: CountRule, n: number): string | undefined {
+  if (!Number.isInteger(n)) return `must be a whole number of ${rule.what}`;
+  if (n < rule.min) return `must be at least ${rule.min}${rule.why ? `: ${rule.why}` : ''}`;
+  if (n > rule.max) return `must be at most ${rule.max}`;
+  return undefined;
+}
+
+/** maxNodeCount ≥ nodeCount: the autoscaling range of the pool. */
+export function nodeRangeProblem(nodeCount: number, maxNodeCount: number): string | undefined {
+  return maxNodeCount < nodeCount ? `must be at least nodeCount (${nodeCount})` : undefined;
+}
+
+/** A region given beside a zone must be the zone's own region. */
+export function regionMatchProblem(location: string, region: string): string | undefined {
+  const own = regionOfLocation(location);
+  return own !== undefined && own !== region ? `contradicts the location ${location}, which is in ${own}` : undefined;
+}
