@@ -1,5 +1,5 @@
 import { LOCATIONS, LOCATIONS_AS_OF, REGIONS, regionOfLocation } from '../catalog/locations';
-import { machineTypeVcpus } from '../catalog/machine-types';
+import { machineTypeVcpus, PREDEFINED_MACHINE_TYPES } from '../catalog/machine-types';
 import { MIN_NODES, MIN_VCPUS } from '../catalog/requirements';
 import { feature, featureReason, MATRIX_PROFILES } from '../catalog/support-matrix';
 import { didYouMean } from './suggest';
@@ -45,7 +45,7 @@ export const REGION = /^[a-z]+-[a-z]+[0-9]+$/;
 /** GCE network and subnetwork names (RFC 1035 labels, at most 63). */
 export const NETWORK_NAME = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 /** An address for RBAC and IAM: no spaces, one @, a dot in the domain, no quotes or brackets. */
-export const EMAIL = /^[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?)+$/;
+export const EMAIL = /^[A-Za-z0-9.!#%&*+/=?^_|~-]+@[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?)+$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 /**
  * An image registry path as Docker reads it: a host (with an optional port) and
@@ -83,7 +83,8 @@ function locationRule(): ValueRule<string> {
     rule,
     check: (v) => {
       if (regionOfLocation(v) !== undefined) return undefined;
-      return `${!ZONE.test(v) && !REGION.test(v) ? 'must be a GCP zone (us-central1-c) or region (us-central1)' : 'is no GCP zone or region'}${suggestion(v, LOCATIONS)} (known locations as of ${LOCATIONS_AS_OF})`;
+      const what = !ZONE.test(v) && !REGION.test(v) ? 'must be a GCP zone (us-central1-c) or region (us-central1)' : 'is no GCP zone or region';
+      return `${what} (locations as of ${LOCATIONS_AS_OF})${suggestion(v, LOCATIONS)}`;
     },
     json: { enum: [...LOCATIONS] },
   };
@@ -92,14 +93,14 @@ function locationRule(): ValueRule<string> {
 function regionRule(): ValueRule<string> {
   return {
     rule: `a GCP region (us-central1) that exists (list of ${LOCATIONS_AS_OF})`,
-    check: (v) => (REGIONS.includes(v) ? undefined : `is no GCP region${suggestion(v, REGIONS)} (known regions as of ${LOCATIONS_AS_OF})`),
+    check: (v) => (REGIONS.includes(v) ? undefined : `is no GCP region (regions as of ${LOCATIONS_AS_OF})${suggestion(v, REGIONS)}`),
     json: { enum: [...REGIONS] },
   };
 }
 
 function suggestion(v: string, known: readonly string[]): string {
   const guess = didYouMean(v, known);
-  return guess ? ` (did you mean "${guess}"?)` : '';
+  return guess ? `; did you mean "${guess}"?` : '';
 }
 
 /** IPv4 only: IPv6 is refused with the support matrix's reason. */
@@ -130,9 +131,15 @@ function machineTypeRule(): ValueRule<string> {
       if (lookup.vcpus < MIN_VCPUS) return `has ${lookup.vcpus} vCPU; ASM requires at least ${MIN_VCPUS} vCPUs per node (n1-standard-4, e2-standard-4 or larger)`;
       return undefined;
     },
-    // the shape only: which sizes exist and the custom-type limits are beyond a pattern
-    json: { pattern: '^(?:(?:[a-z0-9]+-)?custom-[0-9]+-[0-9]+(?:-ext)?|[a-z0-9]+-[a-z]+-[0-9]+)$' },
+    // the predefined types large enough, or a custom type's shape (its limits are beyond a pattern)
+    json: { anyOf: [{ enum: largeEnoughPredefined() }, { pattern: '^(?:(?:n1|e2|n2|n2d)-)?custom-[0-9]+-[0-9]+(?:-ext)?$' }] },
   };
+}
+
+function largeEnoughPredefined(): string[] {
+  return Object.entries(PREDEFINED_MACHINE_TYPES).flatMap(([family, classes]) =>
+    Object.entries(classes).flatMap(([klass, sizes]) => sizes.filter((n) => n >= MIN_VCPUS).map((n) => `${family}-${klass}-${n}`)),
+  );
 }
 
 /** Whole-number rules (node counts, vCPUs), with the ASM minimum where there is one. */

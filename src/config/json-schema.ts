@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROFILES, type Profile } from '../catalog/profiles';
+import { MATRIX_PROFILES, OptionField, optionFeatures, SUPPORT_MATRIX } from '../catalog/support-matrix';
 import { configSchema } from './load';
 import { isProfileField, PROFILE_FIELDS, profileHasField, requiredFields } from './profile-fields';
 
@@ -54,8 +55,18 @@ function refusedFields(p: Profile): Json {
       block.properties[sub] = false;
     }
   }
+  // option values the support matrix refuses on this profile only (stackdriver on-prem)
+  for (const field of OPTION_FIELDS) {
+    const refused = optionFeatures(field).filter((f) => f.status[p] === 'unsupported' && MATRIX_PROFILES.some((q) => f.status[q] !== 'unsupported'));
+    if (refused.length === 0) continue;
+    const [block, key] = field.split('.');
+    const target = (props[block] ??= { properties: {} }) as { properties: Json };
+    target.properties[key] = { not: { enum: refused.map((f) => f.option!.value) } };
+  }
   return { properties: props };
 }
+
+const OPTION_FIELDS: readonly OptionField[] = [...new Set(SUPPORT_MATRIX.flatMap((f) => (f.option && f.option.field.includes('.') ? [f.option.field] : [])))];
 
 /** One rule per required field: its profiles' clusters give it unless the defaults do. */
 function requiredRules(): Json[] {

@@ -42,6 +42,19 @@ function looseEnum(field: OptionField) {
     .meta({ enum: supportedOptionValues(field) });
 }
 
+/**
+ * A boolean option the matrix knows by its `true` value (`cni`, `kiali`): the JSON Schema
+ * offers only the values supported on some profile (`false` where `true` is refused
+ * everywhere); the CLI still takes `true` so its refusal can name the feature.
+ */
+function looseBoolean(field: OptionField) {
+  const trueSupported = supportedOptionValues(field).includes('true');
+  return z.boolean({ error: 'must be true or false' }).meta({ enum: trueSupported ? [true, false] : [false] });
+}
+
+/** A port 1-65535 in a regular expression, for host:port fields and the JSON Schema. */
+const PORT = '(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** host:port of a Jaeger collector's Zipkin-compatible endpoint. */
 const HOST_PORT = /^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:[0-9]{1,5}$/;
@@ -82,7 +95,16 @@ export const namespacePolicySchema = z.strictObject({
   principalBinding: z.enum(['USE_PEER', 'USE_ORIGIN'], { error: 'must be USE_PEER or USE_ORIGIN' }).optional(),
   principal_binding: z.enum(['USE_PEER', 'USE_ORIGIN'], { error: 'must be USE_PEER or USE_ORIGIN' }).optional(),
   /** Accepted only so the support rule can refuse it by name (service-level policy). */
-  targets: z.array(z.unknown()).optional(),
+  targets: z.array(z.unknown()).meta({ maxItems: 0 }).optional(),
+}).meta({
+  // JWT origins only with originIsOptional: true and principalBinding: USE_ORIGIN (either spelling)
+  if: { required: ['origins'] },
+  then: {
+    allOf: [
+      { anyOf: [{ required: ['originIsOptional'], properties: { originIsOptional: { const: true } } }, { required: ['origin_is_optional'], properties: { origin_is_optional: { const: true } } }] },
+      { anyOf: [{ required: ['principalBinding'], properties: { principalBinding: { const: 'USE_ORIGIN' } } }, { required: ['principal_binding'], properties: { principal_binding: { const: 'USE_ORIGIN' } } }] },
+    ],
+  },
 });
 
 export const meshSchema = z.strictObject({
@@ -105,9 +127,10 @@ export const telemetrySchema = z.strictObject({
       const port = Number(v.slice(v.lastIndexOf(':') + 1));
       return port >= 1 && port <= 65535;
     }, { error: 'must name a port from 1 to 65535' })
+    .meta({ pattern: `^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?:${PORT}$` })
     .optional(),
   /** Accepted only so that `kiali: true` is refused by name (ASM 1.4 has no Kiali). */
-  kiali: z.boolean({ error: 'must be true or false' }).optional(),
+  kiali: looseBoolean('telemetry.kiali').optional(),
 });
 
 /** The fields this module adds to a cluster entry; spread into the cluster schema. */
@@ -115,7 +138,7 @@ export const meshOptionFields = {
   mesh: meshSchema.optional(),
   telemetry: telemetrySchema.optional(),
   /** Istio CNI; accepted only so that `cni: true` is refused by name. */
-  cni: z.boolean({ error: 'must be true or false' }).optional(),
+  cni: looseBoolean('cni').optional(),
 };
 
 export type NamespacePolicyInput = z.output<typeof namespacePolicySchema>;

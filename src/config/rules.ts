@@ -1,11 +1,11 @@
 import { unsafeCharacter } from '../util/text';
-import { component } from '../catalog/components';
 import { DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ROOT_VALIDITY_DAYS } from '../certs/types';
 import { RELEASES } from '../catalog/release';
 import { GKE_VERSIONS, MIN_VCPUS, ONPREM_VERSIONS, PlatformMinor } from '../catalog/requirements';
 import { hasPath } from './defaults';
 import { nodeRangeProblem } from './field-rules';
 import { givenFields, isProfileField, notFor, profileHasField, requiredFields } from './profile-fields';
+import { ingressPortNames } from './schema';
 import { comparePlatformVersions, minorOf, parsePlatformVersion } from '../util/version';
 import type { Problem } from './problems';
 import type { ClusterInput } from './load';
@@ -163,7 +163,7 @@ const CLUSTER_RULES: readonly Rule[] = [
 
 function ingressProblems(c: ClusterInput, at: Path): Problem[] {
   const problems: Problem[] = [];
-  const ports = component('ingressGateway').service?.ports.map((p) => p.name) ?? [];
+  const ports = ingressPortNames();
   const taken = new Map<number, string>();
   for (const [name, nodePort] of Object.entries(c.ingress?.nodePorts ?? {})) {
     const path = [...at, 'ingress', 'nodePorts', name];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CA_ALGORITHMS } from '../certs/types';
+import { component } from '../catalog/components';
+import { RELEASES } from '../catalog/release';
 import { COUNTS, CountRule, RELEASE_CHANNELS, RULES, ValueRule } from './field-rules';
 
 /**
@@ -13,6 +15,11 @@ export type { Profile } from '../catalog/profiles';
 import { PROFILES } from '../catalog/profiles';
 
 export { CLUSTER_NAME, NETWORK_NAME, PROJECT_ID, PROJECT_NUMBER, REGION, ZONE } from './field-rules';
+
+/** Port names of the ingress gateway Service, which `nodePorts` may pin. */
+export function ingressPortNames(): string[] {
+  return component('ingressGateway').service?.ports.map((p) => p.name) ?? [];
+}
 
 /** A string field held to one of the shared value rules (its JSON Schema keywords included). */
 export function ruled(r: ValueRule<string>) {
@@ -91,6 +98,8 @@ export const ingressSchema = z.strictObject({
         error: 'must be in the NodePort range 30000-32767',
       }),
     )
+    // the gateway's port names (checked with their message in rules.ts)
+    .meta({ propertyNames: { enum: ingressPortNames() } })
     .optional(),
 });
 
@@ -99,7 +108,7 @@ export const clusterFields = {
   name: ruled(RULES.clusterName).describe('Cluster name; the package renders to OUT/<name>/. Unique in the config.'),
   profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(', ')}` }).describe('gke (kpt/anthoscli flow), gke-istioctl (existing GKE cluster), onprem (GKE on-prem with Citadel); istio-on-gke (the Istio on GKE add-on), traffic-director (Traffic Director with Envoy sidecars)'),
   /** ASM release; only 1.4.6-asm.0 today. */
-  release: z.string({ error: 'must be a release version string' }).describe('ASM release; default 1.4.6-asm.0').optional(),
+  release: z.string({ error: 'must be a release version string' }).meta({ enum: [...RELEASES.keys()] }).describe('ASM release; default 1.4.6-asm.0').optional(),
   project: projectSchema.describe('GCP project: id and number (required on GKE)').optional(),
   /** Zone (`us-central1-c`) or region (`us-central1`). */
   location: ruled(RULES.location).describe('GCP zone or region of the cluster (GKE)').optional(),

@@ -29,3 +29,49 @@ describe('the published JSON Schema', () => {
     expect(validate(wrongType)).toBe(false);
   });
 });
+
+describe('the JSON Schema says what the CLI says (issue 14)', () => {
+  const schema = JSON.parse(readFileSync(path.join(ROOT, 'schema/asmpkg.schema.json'), 'utf8'));
+  const ajv = new Ajv2020({ strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+  const gke = { name: 'asm-gke', profile: 'gke', project: { id: 'asm-demo-project', number: '123456789012' }, location: 'us-central1-c', version: '1.15.9-gke.22', nodePool: { machineType: 'e2-standard-4', nodeCount: 4 } };
+  const onprem = { name: 'asm-onprem', profile: 'onprem', version: '1.2.0-gke.6', adminUser: 'admin@example.com', nodePool: { cpus: 4, nodeCount: 4 }, ingress: { loadBalancerIP: '192.168.30.60' } };
+  const ok = (config: unknown) => validate(config);
+  const without = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
+
+  test('the good clusters pass', () => {
+    expect(ok({ clusters: [gke, onprem] })).toBe(true);
+  });
+
+  test.each<[string, unknown]>([
+    ['a 3-node pool', { clusters: [{ ...gke, nodePool: { machineType: 'e2-standard-4', nodeCount: 3 } }] }],
+    ['mesh.mtls: strict', { clusters: [{ ...gke, mesh: { mtls: 'strict' } }] }],
+    ['mesh.mtls: AUTO (refused on every profile)', { clusters: [{ ...gke, mesh: { mtls: 'AUTO' } }] }],
+    ['a gke cluster without location', { clusters: [without(gke, 'location')] }],
+    ['an onprem cluster without loadBalancerIP', { clusters: [{ ...onprem, ingress: {} }] }],
+    ['an unknown zone', { clusters: [{ ...gke, location: 'europe-west1-a' }] }],
+    ['a 2-vCPU machine', { clusters: [{ ...gke, nodePool: { machineType: 'e2-standard-2', nodeCount: 4 } }] }],
+    ['stackdriver metrics on-prem', { clusters: [{ ...onprem, telemetry: { metrics: 'stackdriver' } }] }],
+    ["a gke cluster's own adminUser", { clusters: [{ ...gke, adminUser: 'a@example.com' }] }],
+    ['an IPv6 VIP', { clusters: [{ ...onprem, ingress: { loadBalancerIP: 'fd00::1' } }] }],
+  ])('refuses %s', (_name, config) => {
+    expect(ok(config)).toBe(false);
+  });
+
+  test('accepts what defaults supply, and defaults for fields some profiles lack', () => {
+    expect(ok({ defaults: { location: 'us-central1-c' }, clusters: [without(gke, 'location')] })).toBe(true);
+    expect(ok({ defaults: { adminUser: 'ops@example.com', ingress: { loadBalancerIP: '10.0.0.1' } }, clusters: [gke, { ...without(onprem, 'adminUser'), ingress: {} }] })).toBe(true);
+  });
+
+  test('enums editors can complete: mtls and telemetry list the supported values only', () => {
+    const props = schema.properties.clusters.items.properties;
+    expect(props.mesh.properties.mtls.enum).toEqual(['PERMISSIVE', 'STRICT']);
+    expect(props.telemetry.properties.metrics.enum).toEqual(['stackdriver', 'prometheus']);
+    expect(props.telemetry.properties.accessLog.enum).toEqual(['stackdriver', 'stdout', 'off']);
+    expect(props.telemetry.properties.tracing.enum).toEqual(['stackdriver', 'jaeger', 'off']);
+    expect(props.nodePool.properties.nodeCount.minimum).toBe(4);
+    expect(props.location.enum).toContain('europe-west1-b');
+    expect(props.location.enum).not.toContain('europe-west1-a');
+  });
+});

@@ -9,7 +9,9 @@
  */
 import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { parse, parseDocument } from 'yaml';
 import { configText, GKE_CLUSTER, ONPREM_CLUSTER } from '../helpers/config';
 import { run, tempDir, treeState, type RunResult } from '../helpers/cli';
 import { bigConfigText, leftoverStaging, stderrLines, STACK_LINE } from '../helpers/hardening';
@@ -24,6 +26,8 @@ interface BadCase {
   readonly generated?: boolean;
   readonly bug?: string;
   readonly absent?: readonly string[];
+  /** What the JSON Schema says of the file: `refused`, `cannot: why`, `no document: why`. */
+  readonly schema: string;
 }
 
 const CASES: readonly BadCase[] = (parse(readFileSync(path.join(CORPUS, 'index.yaml'), 'utf8')) as { cases: BadCase[] }).cases;
@@ -92,8 +96,39 @@ describe('the bad-config corpus', () => {
 
     expect(treeState(w.out)).toEqual(before);
     expect(leftoverStaging(w.dir)).toEqual([]);
+
+    // The JSON Schema editors use refuses what the CLI refuses, wherever JSON Schema can say the rule.
+    expect([c.file, schemaVerdict(readFileSync(config, 'utf8'))]).toEqual([c.file, schemaKind(c.schema)]);
   });
 });
+
+const validateSchema = (() => {
+  const ajv = new Ajv2020({ strict: false });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'schema', 'asmpkg.schema.json'), 'utf8')));
+})();
+
+/** What the JSON Schema makes of a config text: no document to check, refused, or accepted. */
+function schemaVerdict(text: string): 'no document' | 'refused' | 'cannot' {
+  let doc: unknown;
+  try {
+    // what an editor's YAML language server hands the schema: one document, parsed leniently
+    const parsed = parseDocument(text, { uniqueKeys: true });
+    if (parsed.errors.length > 0 || Buffer.byteLength(text) > 1024 * 1024) return 'no document';
+    doc = parsed.toJS({ maxAliasCount: 100 });
+  } catch {
+    return 'no document';
+  }
+  // accepted: right only for a rule JSON Schema cannot express
+  return validateSchema(doc) ? 'cannot' : 'refused';
+}
+
+function schemaKind(mark: string): string {
+  if (mark === 'refused') return 'refused';
+  const kind = /^(cannot|no document): \S/.exec(mark)?.[1];
+  if (!kind) throw new Error(`schema mark must be "refused", "cannot: <why>" or "no document: <why>", not ${JSON.stringify(mark)}`);
+  return kind;
+}
 
 describe('every problem in one run', () => {
   test('three problems in three fields of two clusters give three lines, in file order', async () => {

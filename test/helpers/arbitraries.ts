@@ -17,11 +17,15 @@ const projectNumber = fc.oneof(
   fc.stringMatching(/^[1-9][0-9]{0,18}$/),
   fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
 );
-const region = fc.oneof(
-  fc.constantFrom('us-central1', 'us-east4', 'europe-west1', 'europe-west4', 'asia-northeast1', 'australia-southeast1', 'southamerica-east1'),
-  fc.stringMatching(/^[a-z]{2,12}-[a-z]{4,10}[1-9]$/),
-);
-const location = fc.tuple(region, fc.option(fc.constantFrom('a', 'b', 'c', 'f'), { nil: undefined })).map(([r, z]) => (z ? `${r}-${z}` : r));
+/** Regions and their zones as GCP listed them in mid-2020 (written out here, not read from the catalog). */
+const ZONES_2020: Readonly<Record<string, string>> = {
+  'us-central1': 'abcf', 'us-east1': 'bcd', 'us-east4': 'abc', 'us-west1': 'abc', 'us-west2': 'abc', 'us-west3': 'abc', 'us-west4': 'abc',
+  'europe-west1': 'bcd', 'europe-west2': 'abc', 'europe-west4': 'abc', 'europe-north1': 'abc', 'asia-northeast1': 'abc',
+  'asia-southeast1': 'abc', 'australia-southeast1': 'abc', 'southamerica-east1': 'abc', 'northamerica-northeast1': 'abc',
+};
+const location = fc
+  .tuple(fc.constantFrom(...Object.keys(ZONES_2020)), fc.nat())
+  .chain(([r, n]) => fc.constantFrom(r, `${r}-${ZONES_2020[r][n % ZONES_2020[r].length]}`));
 
 /** A platform version at or above the minimum of its minor: `1.MINOR.PATCH-gke.N`. */
 function versionAtLeast(minimum: string): fc.Arbitrary<string> {
@@ -37,6 +41,15 @@ export const ONPREM_MINIMUMS = ['1.2.0-gke.6', '1.3.0-gke.16'];
 const gkeVersion = fc.oneof(...GKE_MINIMUMS.map(versionAtLeast));
 const onpremVersion = fc.oneof(...ONPREM_MINIMUMS.map(versionAtLeast));
 
+const evens = (from: number, to: number, step = 2) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, k) => from + k * step);
+const CUSTOM_2020 = [
+  { prefix: '', cpus: evens(4, 96), minMb: 921.6, maxMb: 6656, maxExtMb: 624 * 1024 },
+  { prefix: 'n1-', cpus: evens(4, 96), minMb: 921.6, maxMb: 6656, maxExtMb: 624 * 1024 },
+  { prefix: 'e2-', cpus: evens(4, 32), minMb: 512, maxMb: 8192, maxExtMb: undefined },
+  { prefix: 'n2-', cpus: [...evens(4, 32), ...evens(36, 80, 4)], minMb: 512, maxMb: 8192, maxExtMb: 640 * 1024 },
+  { prefix: 'n2d-', cpus: [4, 8, 16, 32, 48, 64, 80, 96], minMb: 512, maxMb: 8192, maxExtMb: 768 * 1024 },
+];
+
 /** Machine types of at least 4 vCPU: predefined ones, and custom ones of every family that has them. */
 const machineType = fc.oneof(
   fc.constantFrom(
@@ -46,11 +59,18 @@ const machineType = fc.oneof(
     'c2-standard-4', 'c2-standard-30', 'c2-standard-60',
   ),
   fc
-    .tuple(fc.constantFrom('', 'n1-', 'e2-', 'n2-', 'n2d-'), fc.integer({ min: 4, max: 96 }), fc.integer({ min: 4096, max: 624640 }), fc.boolean())
-    .map(([family, cpus, mem, ext]) => `${family}custom-${cpus}-${mem}${ext ? '-ext' : ''}`),
+    .tuple(fc.constantFrom(...CUSTOM_2020), fc.nat(), fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean())
+    .map(([f, i, t, wantExt]) => {
+      // Compute Engine's 2020 limits, written out: vCPU steps, MB per vCPU, 256 MB steps
+      const cpus = f.cpus[i % f.cpus.length];
+      const ext = wantExt && f.maxExtMb !== undefined;
+      const lo = Math.ceil((f.minMb * cpus) / 256);
+      const hi = Math.floor((ext ? f.maxExtMb! : f.maxMb * cpus) / 256);
+      return `${f.prefix}custom-${cpus}-${256 * (lo + Math.floor(t * (hi - lo)))}${ext ? '-ext' : ''}`;
+    }),
 );
 
-const email = fc.stringMatching(/^[a-z][a-z0-9._+-]{0,20}@[a-z][a-z0-9-]{0,15}\.[a-z]{2,6}$/);
+const email = fc.stringMatching(/^[a-z][a-z0-9._+-]{0,20}@[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?\.[a-z]{2,6}$/);
 const networkName = fc.stringMatching(/^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/);
 const dnsLabel = fc.stringMatching(/^[a-z0-9](?:[-a-z0-9]{0,30}[a-z0-9])?$/);
 const trustDomain = fc.oneof(fc.constant('cluster.local'), fc.array(dnsLabel, { minLength: 1, maxLength: 4 }).map((ls) => ls.join('.')));
@@ -226,7 +246,8 @@ export function mutations(profile: Profile): Mutation[] {
       : ['1.13.11-gke.13', '1.14.8-gke.17', '1.15.4-gke.14', '1.12.10-gke.22', '1.16.8-gke.3', '1.2.0-gke.6', '1.15.9'];
   return [
     ...set('nodePool.nodeCount', [3, 0, -1, 2.5, 5001, '4', null]),
-    ...set('nodePool.machineType', ['e2-small', 'e2-medium', 'n1-standard-2', 'f1-micro', 'e2-standard-6', 'm1-ultramem-40', '']),
+    ...set('nodePool.machineType', ['e2-small', 'e2-medium', 'n1-standard-2', 'f1-micro', 'e2-standard-6', 'm1-ultramem-40', '', 'custom-5-8192', 'custom-4-1024', 'e2-custom-4-8192-ext']),
+    ...(profile === 'onprem' ? [] : set('location', ['us-central1-z', 'europe-west1-a', 'mars-north9', 'US-CENTRAL1'])),
     ...set('version', versions),
     ...set('project.id', ['Bad_Project', 'abc', 'project-', '1project', 'a'.repeat(31)]),
     ...set('project.number', ['0123', 'abc', -5, '']),
