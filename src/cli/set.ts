@@ -30,10 +30,15 @@ Without NAME=VALUE the packages are re-rendered from the values they record.
 KPT_SET_<NAME>=VALUE in the environment sets the setter named lower-case NAME,
 as kpt does; NAME=VALUE arguments win. Nothing is written if any problem is found.
 Empty values are refused. The well-known ASM setters take only values ASM can
-install with, checked with the config's rules: gcloud.core.project (project ID),
-gcloud.project.projectNumber, cluster-name, gcloud.compute.zone/region,
-gcloud.compute.network/subnetwork, gcloud.container.cluster.releaseChannel
-(RAPID, REGULAR, STABLE), nodeCount (at least 4) and maxNodes (at least nodeCount).
+install with, checked with the config's rules on the whole resulting state of
+each package (the values given and those the Kptfile or setters.yaml record, hand
+edits included): gcloud.core.project, gcloud.project.projectNumber, cluster-name,
+gcloud.compute.zone (a 2020 GCP zone or region) and gcloud.compute.region (its
+region; set from the zone when only the zone is given), gcloud.compute.network/
+subnetwork, gcloud.container.cluster.releaseChannel (RAPID, REGULAR, STABLE),
+nodeCount (at least 4), maxNodes (at least nodeCount), anthos.servicemesh.hub (a
+registry path) and .tag, gcloud.core.account (an email), ingress.loadBalancerIP
+(IPv4). Placeholders the package came with are not checked until set.
 
 Examples:
   asmpkg set packages/gke gcloud.core.project=my-proj gcloud.project.projectNumber=1234567890

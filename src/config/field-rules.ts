@@ -83,8 +83,8 @@ function locationRule(): ValueRule<string> {
     rule,
     check: (v) => {
       if (regionOfLocation(v) !== undefined) return undefined;
-      const what = !ZONE.test(v) && !REGION.test(v) ? 'must be a GCP zone (us-central1-c) or region (us-central1)' : 'is no GCP zone or region';
-      return `${what} (locations as of ${LOCATIONS_AS_OF})${suggestion(v, LOCATIONS)}`;
+      if (!ZONE.test(v) && !REGION.test(v)) return `must be a GCP zone (us-central1-c) or region (us-central1)${suggestion(v, LOCATIONS)}`;
+      return `is no GCP zone or region (locations as of ${LOCATIONS_AS_OF})${suggestion(v, LOCATIONS)}`;
     },
     json: { enum: [...LOCATIONS] },
   };
@@ -173,4 +173,10 @@ export function nodeRangeProblem(nodeCount: number, maxNodeCount: number): strin
 export function regionMatchProblem(location: string, region: string): string | undefined {
   const own = regionOfLocation(location);
   return own !== undefined && own !== region ? `contradicts the location ${location}, which is in ${own}` : undefined;
+}
+
+/** The same contradiction, said of the location. */
+export function locationMatchProblem(location: string, region: string): string | undefined {
+  const own = regionOfLocation(location);
+  return own !== undefined && own !== region ? `is in ${own}, not in the region ${region}` : undefined;
 }

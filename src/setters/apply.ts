@@ -1,14 +1,15 @@
-import { asmValueProblems, ASM_VALUE_RULES } from './asm-values';
+import { impliedRegion, SETTER_RULES, setterStateProblems } from '../config/setter-rules';
+import { ASM_SETTERS } from '../packages/asm-setters';
 import { EditBook } from './edits';
 import { setterValuesFromEnv } from './env';
 import { SetterDef } from './kptfile';
 import { applyLegacy, legacySetterNames, legacySlots } from './legacy';
 import { LoadedPackage, loadPackages } from './load';
-import { applyEdits } from './source';
+import { applyEdits, lineOf } from './source';
 import { unknownSetterMessage } from './suggest';
 import { PackageFile, SetOptions, SetOutcome } from './types';
 import { applyV0, refsWithoutDefinitions, resolveV0Setter, v0SetterNames } from './v0';
-import { applyV1, configValues, patternSlots, v1SetterNames } from './v1';
+import { applyV1, configEntries, patternSlots, v1SetterNames } from './v1';
 import { valueProblem } from './values';
 
 /** Setter names each package knows, for lookups and did-you-mean hints. */
@@ -23,27 +24,90 @@ function knownNames(p: LoadedPackage): Set<string> {
 /** The problem for a directory with no Kptfile and no inline setters: nothing there is a kpt package. */
 export const NO_KPTFILE = 'no Kptfile found (not a kpt package)';
 
-/** The ASM setter (a key of ASM_VALUE_RULES) a given name sets in these packages, if any. */
-function asmSetterName(packages: readonly LoadedPackage[], name: string): string | undefined {
-  for (const p of packages) {
-    const def = p.v0 ? resolveV0Setter(p.v0.setters, name) : undefined;
-    if (def) for (const n of [def.id, def.name]) if (n in ASM_VALUE_RULES) return n;
-  }
-  return name in ASM_VALUE_RULES ? name : undefined;
+/** The ASM setter (a key of SETTER_RULES) that `name` sets in a package, if any. */
+function asmName(p: LoadedPackage, name: string): string | undefined {
+  const def = p.v0 ? resolveV0Setter(p.v0.setters, name) : undefined;
+  if (def) return [def.name, def.id].find((n) => n in SETTER_RULES);
+  return name in SETTER_RULES ? name : undefined;
 }
 
-/** The value a setter records in the packages (Kptfile, apply-setters config, inline comment), if any. */
-function recordedValue(packages: readonly LoadedPackage[], name: string): string | undefined {
-  for (const p of packages) {
-    const def = p.v0 ? resolveV0Setter(p.v0.setters, name) : undefined;
-    if (def?.value !== undefined) return def.value;
-    const v1 = configValues(p.v1).get(name);
-    if (v1 !== undefined) return v1;
-    for (const slot of legacySlots(p.files)) {
-      for (const s of [slot.meta.setter, ...slot.meta.partialSetters]) if (s?.name === name && s.value !== undefined) return s.value;
+/** A setter value of a package's state: given now, or recorded (Kptfile, setters.yaml, inline comment). */
+interface StateEntry {
+  readonly value: string;
+  /** The name it was given or recorded under. */
+  readonly name: string;
+  readonly given: boolean;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/** What the package records for each setter, with where. */
+function recordedEntries(p: LoadedPackage): { name: string; value: string; file?: string; line?: number }[] {
+  const out: { name: string; value: string; file?: string; line?: number }[] = [];
+  for (const def of p.v0?.setters ?? []) if (def.value !== undefined) out.push({ name: def.name, value: def.value, file: p.v0!.kptfile.path, line: def.line });
+  for (const [name, e] of configEntries(p.v1)) out.push({ name, ...e });
+  for (const slot of legacySlots(p.files)) {
+    for (const s of [slot.meta.setter, ...slot.meta.partialSetters]) {
+      if (s?.value !== undefined) out.push({ name: s.name, value: s.value, file: slot.file.path, line: lineOf(slot.file, slot.slot.node.range![0]) });
     }
   }
-  return undefined;
+  return out;
+}
+
+/** A placeholder the package was generated with, still unset: no value to check yet. */
+function isPlaceholder(setter: string, value: string): boolean {
+  return ASM_SETTERS.some((s) => s.name === setter && s.value === value);
+}
+
+/**
+ * The whole setter state of each package after the change -- the values given now over
+ * the values it records, hand edits included -- checked with the config's rules
+ * (`config/setter-rules.ts`). Problems name the setter, value and rule, and where a
+ * recorded value is written. Returns the names of given values that were refused.
+ */
+function checkSetterStates(packages: readonly LoadedPackage[], requested: ReadonlyMap<string, string>, known: readonly Set<string>[], book: EditBook, givenAt: string | undefined): Set<string> {
+  const refused = new Set<string>();
+  const reported = new Set<string>();
+  packages.forEach((p, i) => {
+    const state = new Map<string, StateEntry>();
+    for (const r of recordedEntries(p)) {
+      const asm = asmName(p, r.name);
+      if (asm) state.set(asm, { ...r, given: false });
+    }
+    for (const [name, value] of requested) {
+      const asm = known[i].has(name) ? asmName(p, name) : undefined;
+      if (asm) state.set(asm, { name, value, given: true });
+    }
+    const values = new Map([...state].map(([asm, e]) => [asm, e.value]));
+    for (const found of setterStateProblems(values, (asm, value) => !state.get(asm)!.given && isPlaceholder(asm, value))) {
+      // a clash between a recorded value and one given now is the given one's
+      const other = found.other ? state.get(found.other.setter) : undefined;
+      const problem = !state.get(found.setter)!.given && other?.given ? { ...found.other!, recorded: found } : { ...found, recorded: undefined };
+      const e = state.get(problem.setter)!;
+      const why = problem.recorded ? ` (the package records ${state.get(problem.recorded.setter)!.name} = ${JSON.stringify(problem.recorded.value)}; set it too)` : '';
+      const message = `setter ${JSON.stringify(e.name)} = ${JSON.stringify(e.value)}: ${problem.message}${why}${e.given ? '' : ' (the value the package records; set it or correct it)'}`;
+      const key = `${e.given ? '' : `${e.file}:${e.line}`}|${message}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      book.problem(e.given ? { file: givenAt, message } : { file: e.file, line: e.line, message });
+      if (e.given) refused.add(e.name);
+    }
+  });
+  return refused;
+}
+
+/**
+ * A zone given without a region sets the region too (the subnetwork link is regional):
+ * `gcloud.compute.zone=europe-west1-b` alone moves `gcloud.compute.region` to europe-west1.
+ */
+function deriveRegion(packages: readonly LoadedPackage[], requested: Map<string, string>): void {
+  const names = (asm: string) => [...requested.keys()].filter((n) => packages.some((p) => asmName(p, n) === asm));
+  const [zone] = names('gcloud.compute.zone');
+  if (zone === undefined || names('gcloud.compute.region').length > 0) return;
+  const region = impliedRegion(requested.get(zone)!);
+  const regionSetter = packages.flatMap((p) => (p.v0 ? p.v0.setters.filter((d) => d.id === 'gcloud.compute.region' || d.name === 'gcloud.compute.region').map((d) => d.name) : []))[0];
+  const name = regionSetter ?? (packages.some((p) => knownNames(p).has('gcloud.compute.region')) ? 'gcloud.compute.region' : undefined);
+  if (region !== undefined && name !== undefined) requested.set(name, region);
 }
 
 /**
@@ -94,11 +158,9 @@ export function applySetters(files: readonly PackageFile[], options: SetOptions 
       requested.delete(name);
     }
   }
-  // the well-known ASM setters take only values ASM can install with (the config's rules)
-  for (const p of asmValueProblems(requested, (name) => asmSetterName(packages, name), (name) => recordedValue(packages, name))) {
-    book.problem({ file: unknownAt, message: p.message });
-    requested.delete(p.setter);
-  }
+  // a zone alone sets its region too; then the whole resulting state is held to the config's rules
+  deriveRegion(packages, requested);
+  for (const name of checkSetterStates(packages, requested, known, book, unknownAt)) requested.delete(name);
   const renderAll = requested.size === 0;
 
   packages.forEach((p, i) => {

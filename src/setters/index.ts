@@ -4,7 +4,6 @@
  * inline x-kustomize setters of early 2020, and kpt v1 apply-setters (kpt.dev/v1).
  */
 export { applySetters, NO_KPTFILE } from './apply';
-export { ASM_VALUE_RULES, asmValueProblems } from './asm-values';
 export { summariseValue } from './display';
 export { checkSetterRefs } from './refs';
 export { readPackageDir, readPackageTree, recoverInterruptedSet, setPackageDir, SET_JOURNAL, writeFilesAtomically } from './disk';

@@ -77,7 +77,7 @@ export function applyLegacy(slots: readonly LegacySlot[], values: ReadonlyMap<st
     }
     if (used.length === 0) continue;
     const before = sourceOf(file, slot.node);
-    const after = renderScalar(field, { type: slot.node.type, source: before }, isNonStringType(meta.type) ? 'typed' : 'string');
+    const after = renderScalar(field, { type: slot.node.type, source: before, value: slot.node.value }, isNonStringType(meta.type) ? 'typed' : 'string');
     if (after !== before) book.edit(file, replaceNode(slot.node, after));
     // the comment records the values now in the field
     const comment = slot.comment!;

@@ -66,12 +66,16 @@ function singleQuoted(value: string): string {
 /** Source text for `value` replacing a scalar currently written as `existing` (of yaml node type `type`). */
 export function renderScalar(
   value: string,
-  existing: { type?: string | null; source: string },
+  existing: { type?: string | null; source: string; value?: unknown },
   mode: WriteMode,
   inFlow = false,
 ): string {
   const style = existing.type;
   if (mode === 'typed') return value;
+  // A quoted string that already holds the value keeps its text: a folded or escaped
+  // long value is not rewritten into another spelling of the same string (a no-op set
+  // changes no byte).
+  if ((style === DOUBLE || style === SINGLE) && existing.value === value) return existing.source;
   if (mode === 'untyped' && style === PLAIN) {
     const before = plainType(existing.source, inFlow);
     if (before !== undefined && before !== 'string' && before === plainType(value, inFlow)) return value;

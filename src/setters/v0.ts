@@ -118,7 +118,7 @@ function editDefinition(pkg: V0Package, def: SetterDef, value: string, book: Edi
   } else if (def.valuePair && isScalar(def.valuePair.value)) {
     const node = def.valuePair.value as Scalar;
     before = sourceOf(file, node);
-    after = renderScalar(value, { type: node.type, source: before }, 'string');
+    after = renderScalar(value, { type: node.type, source: before, value: node.value }, 'string');
     if (after !== before) book.edit(file, replaceNode(node, after));
   } else {
     after = renderScalar(value, { type: 'PLAIN', source: '' }, 'string');
@@ -226,7 +226,7 @@ export function applyV0(
         }
         if (slot.kind !== 'scalar') continue;
         const before = sourceOf(file, slot.node);
-        const after = renderScalar(fieldValue(def, current(def)), { type: slot.node.type, source: before }, writeMode(def), slot.inFlow);
+        const after = renderScalar(fieldValue(def, current(def)), { type: slot.node.type, source: before, value: slot.node.value }, writeMode(def), slot.inFlow);
         if (after !== before) {
           book.edit(file, replaceNode(slot.node, after));
           book.change({ ...where, setters: [def.name], before, after });
@@ -248,7 +248,7 @@ export function applyV0(
       }
       const value = filled.value;
       const before = sourceOf(file, slot.node);
-      const after = renderScalar(value, { type: slot.node.type, source: before }, 'string', slot.inFlow);
+      const after = renderScalar(value, { type: slot.node.type, source: before, value: slot.node.value }, 'string', slot.inFlow);
       if (after !== before) {
         book.edit(file, replaceNode(slot.node, after));
         book.change({ ...where, setters: [def.name, ...setters.filter(touched).map((s) => s.name)], before, after });

@@ -43,6 +43,17 @@ export function configValues(pkg: V1Package): Map<string, string> {
   return values;
 }
 
+/** Each recorded value with where it is written (file, 1-based line), a later config winning. */
+export function configEntries(pkg: V1Package): Map<string, { value: string; file: string; line: number }> {
+  const out = new Map<string, { value: string; file: string; line: number }>();
+  for (const c of pkg.configs) {
+    for (const p of entries(c)) {
+      out.set(String((p.key as Scalar).value), { value: scalarText(p.value) ?? '', file: c.file.path, line: lineOf(c.file, (p.key as Scalar).range![0]) });
+    }
+  }
+  return out;
+}
+
 interface PatternSlot {
   readonly file: SourceFile;
   readonly slot: Slot;
@@ -84,7 +95,7 @@ function writeConfigValue(config: V1Config, pair: Pair, value: string, book: Edi
     after = `${header}\n${lines.map((l) => indent + l).join('\n')}${before.endsWith('\n') ? '\n' : ''}`;
   } else {
     // ConfigMap data values are strings: a value that reads as a number stays quoted
-    after = renderScalar(value, { type: node.type, source: before }, 'string');
+    after = renderScalar(value, { type: node.type, source: before, value: node.value }, 'string');
   }
   if (after === before) return;
   book.edit(file, replaceNode(node, after));
@@ -185,7 +196,7 @@ function render(pkg: V1Package, slots: readonly PatternSlot[], values: ReadonlyM
     }
     const value = filled.value;
     const before = sourceOf(file, slot.node);
-    const after = renderScalar(value, { type: slot.node.type, source: before }, 'any', slot.inFlow);
+    const after = renderScalar(value, { type: slot.node.type, source: before, value: slot.node.value }, 'any', slot.inFlow);
     if (after !== before) {
       book.edit(file, replaceNode(slot.node, after));
       book.change({ ...where, setters: names.filter((n) => values.has(n)), before, after });

@@ -228,17 +228,17 @@ describe('values of the well-known ASM setters follow the config rules', () => {
   }
 
   test.each([
-    ['gcloud.core.project=My_Project', 'setter "gcloud.core.project": value "My_Project" is refused: must be a GCP project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter, not ending with a hyphen'],
-    ['gcloud.core.project=proj', 'setter "gcloud.core.project": value "proj" is refused: must be a GCP project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter, not ending with a hyphen'],
-    ['gcloud.project.projectNumber=0123', 'setter "gcloud.project.projectNumber": value "0123" is refused: must be a project number: digits only, no leading zero'],
-    ['cluster-name=Asm_Cluster', 'setter "cluster-name": value "Asm_Cluster" is refused: must be a cluster name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters'],
-    ['gcloud.compute.zone=us-central', 'setter "gcloud.compute.zone": value "us-central" is refused: must be a GCP zone (us-central1-c) or region (us-central1)'],
-    ['gcloud.compute.region=us-central1-c', 'setter "gcloud.compute.region": value "us-central1-c" is refused: must be a GCP region (us-central1)'],
-    ['gcloud.compute.network=My Net', 'setter "gcloud.compute.network": value "My Net" is refused: must be a GCE network name (lowercase letters, digits, hyphens; letter first, at most 63)'],
-    ['gcloud.compute.subnetwork=-sub', 'setter "gcloud.compute.subnetwork": value "-sub" is refused: must be a GCE subnetwork name (lowercase letters, digits, hyphens; letter first, at most 63)'],
-    ['gcloud.container.cluster.releaseChannel=regular', 'setter "gcloud.container.cluster.releaseChannel": value "regular" is refused: must be RAPID, REGULAR or STABLE'],
-    ['nodeCount=3', 'setter "nodeCount": value "3" is refused: must be a whole number of nodes, at least 4 (ASM 1.4 needs 4 nodes)'],
-    ['maxNodes=5.5', 'setter "maxNodes": value "5.5" is refused: must be a whole number of nodes, at least nodeCount (and so at least 4)'],
+    ['gcloud.core.project=My_Project', 'setter "gcloud.core.project" = "My_Project": must be a GCP project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter, not ending with a hyphen'],
+    ['gcloud.core.project=proj', 'setter "gcloud.core.project" = "proj": must be a GCP project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter, not ending with a hyphen'],
+    ['gcloud.project.projectNumber=0123', 'setter "gcloud.project.projectNumber" = "0123": must be a project number: digits only, no leading zero'],
+    ['cluster-name=Asm_Cluster', 'setter "cluster-name" = "Asm_Cluster": must be a cluster name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters'],
+    ['gcloud.compute.zone=us-central', 'setter "gcloud.compute.zone" = "us-central": must be a GCP zone (us-central1-c) or region (us-central1); did you mean "us-central1"?'],
+    ['gcloud.compute.region=us-central1-c', 'setter "gcloud.compute.region" = "us-central1-c": is no GCP region (regions as of 2020-07-01); did you mean "us-central1"?'],
+    ['gcloud.compute.network=My Net', 'setter "gcloud.compute.network" = "My Net": must be a GCE network name (lowercase letters, digits, hyphens; letter first, at most 63)'],
+    ['gcloud.compute.subnetwork=-sub', 'setter "gcloud.compute.subnetwork" = "-sub": must be a GCE subnetwork name (lowercase letters, digits, hyphens; letter first, at most 63)'],
+    ['gcloud.container.cluster.releaseChannel=regular', 'setter "gcloud.container.cluster.releaseChannel" = "regular": must be RAPID, REGULAR or STABLE'],
+    ['nodeCount=3', 'setter "nodeCount" = "3": must be at least 4: ASM requires at least 4 nodes'],
+    ['maxNodes=5.5', 'setter "maxNodes" = "5.5": must be a whole number of nodes (digits)'],
   ])('%s is refused, naming setter, value and rule; nothing changes', async (assignment, message) => {
     asmPackage('asm');
     const before = snapshot(root);
@@ -251,10 +251,10 @@ describe('values of the well-known ASM setters follow the config rules', () => {
     asmPackage('asm');
     const before = snapshot(root);
     expect(await run(['set', 'asm', 'nodeCount=8', 'maxNodes=6'])).toBe(2);
-    expect(err).toEqual(['asmpkg: asm/Kptfile: setter "maxNodes": value "6" is refused: must be at least nodeCount (8)', 'asmpkg: nothing was changed (1 problem)']);
+    expect(err).toEqual(['asmpkg: asm/Kptfile: setter "maxNodes" = "6": must be at least nodeCount (8)', 'asmpkg: nothing was changed (1 problem)']);
     err = [];
     expect(await run(['set', 'asm', 'nodeCount=7'])).toBe(2);
-    expect(err[0]).toBe('asmpkg: asm/Kptfile: setter "nodeCount": value "7" is refused: must be at most maxNodes (6 in the package; set maxNodes too)');
+    expect(err[0]).toBe('asmpkg: asm/Kptfile: setter "nodeCount" = "7": must be at most maxNodes (6) (the package records maxNodes = "6"; set it too)');
     expect(snapshot(root)).toEqual(before);
     err = [];
     expect(await run(['set', 'asm', 'nodeCount=7', 'maxNodes=7'])).toBe(0);
@@ -288,10 +288,10 @@ describe('values of the well-known ASM setters follow the config rules', () => {
       'r.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: asm-cluster # kpt-set: ${cluster-name}\ndata:\n  max: "6" # kpt-set: ${maxNodes}\n',
     });
     expect(await run(['set', 'v1', 'cluster-name=Bad!'])).toBe(2);
-    expect(err[0]).toBe('asmpkg: v1/Kptfile: setter "cluster-name": value "Bad!" is refused: must be a cluster name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters');
+    expect(err[0]).toBe('asmpkg: v1/Kptfile: setter "cluster-name" = "Bad!": must be a cluster name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters');
     err = [];
     expect(await run(['set', 'v1', 'maxNodes=2'])).toBe(2);
-    expect(err[0]).toMatch(/"maxNodes": value "2" is refused/);
+    expect(err[0]).toMatch(/"maxNodes" = "2": must be at least 4/);
   });
 });
 

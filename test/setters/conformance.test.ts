@@ -165,7 +165,7 @@ if (!present) {
       const before = snapshot(dir);
       const outcome = setPackageDir(dir, { values: { maxNodes: 'six', 'gcloud.core.project': 'my-proj' } });
       expect(outcome.problems).toHaveLength(1);
-      expect(outcome.problems[0]).toMatchObject({ file: 'Kptfile', message: expect.stringMatching(/"maxNodes": value "six" is refused: must be a whole number/) });
+      expect(outcome.problems[0]).toMatchObject({ file: 'Kptfile', message: expect.stringMatching(/"maxNodes" = "six": must be a whole number/) });
       expect(snapshot(dir)).toEqual(before);
     });
 
@@ -175,12 +175,12 @@ if (!present) {
         values: { 'gcloud.core.project': 'p', 'cluster-name': 'My_Cluster', network: 'Bad_Net', 'gcloud.container.cluster.releaseChannel': 'BETA', maxNodes: '3' },
       });
       expect(outcome.problems.map((p) => p.message)).toEqual([
-        'setter "gcloud.core.project": value "p" is refused: must be a GCP project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter, not ending with a hyphen',
-        'setter "cluster-name": value "My_Cluster" is refused: must be a cluster name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters',
+        'setter "gcloud.core.project" = "p": must be a GCP project ID: 6-30 lowercase letters, digits or hyphens, starting with a letter, not ending with a hyphen',
+        'setter "cluster-name" = "My_Cluster": must be a cluster name: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters',
+        'setter "gcloud.container.cluster.releaseChannel" = "BETA": must be RAPID, REGULAR or STABLE',
+        'setter "maxNodes" = "3": must be at least 4: ASM requires at least 4 nodes',
         // the release-1.4 package names this setter `network` (key gcloud.compute.network)
-        'setter "network": value "Bad_Net" is refused: must be a GCE network name (lowercase letters, digits, hyphens; letter first, at most 63)',
-        'setter "gcloud.container.cluster.releaseChannel": value "BETA" is refused: must be RAPID, REGULAR or STABLE',
-        'setter "maxNodes": value "3" is refused: must be a whole number of nodes, at least nodeCount (and so at least 4)',
+        'setter "network" = "Bad_Net": must be a GCE network name (lowercase letters, digits, hyphens; letter first, at most 63)',
       ]);
       expect(snapshot(dir)).toEqual(before);
     });
