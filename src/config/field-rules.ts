@@ -66,7 +66,7 @@ export const RULES = {
   network: patternRule(NETWORK_NAME, 'a GCE network name (lowercase letters, digits, hyphens; letter first, at most 63)'),
   subnetwork: patternRule(NETWORK_NAME, 'a GCE subnetwork name (lowercase letters, digits, hyphens; letter first, at most 63)'),
   releaseChannel: enumRule(RELEASE_CHANNELS),
-  email: patternRule(EMAIL, 'an email address', { format: 'email' }),
+  email: patternRule(EMAIL, 'an email address'),
   trustDomain: patternRule(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a DNS-like domain (lowercase letters, digits, dots, hyphens)'),
   imageHub: patternRule(IMAGE_HUB, 'an image registry path such as gcr.io/gke-release/asm (host, then lowercase path components; no quotes, spaces or tag)'),
   imageTag: patternRule(IMAGE_TAG, 'an image tag (letters, digits, _ . -; at most 128, not starting with . or -)'),
@@ -179,4 +179,32 @@ export function regionMatchProblem(location: string, region: string): string | u
 export function locationMatchProblem(location: string, region: string): string | undefined {
   const own = regionOfLocation(location);
   return own !== undefined && own !== region ? `is in ${own}, not in the region ${region}` : undefined;
+}
+
+/** A regular expression for the whole numbers ≥ n (leading zeros allowed, as the CLI reads them). */
+export function atLeastPattern(n: number): string {
+  const d = String(n);
+  const alts = [`[1-9][0-9]{${d.length},}`];
+  for (let i = 0; i < d.length; i++) {
+    const digit = Number(d[i]);
+    if (digit === 9) continue;
+    const rest = d.length - i - 1;
+    alts.push(`${d.slice(0, i)}[${digit + 1}-9]${rest > 0 ? `[0-9]{${rest}}` : ''}`);
+  }
+  alts.push(d);
+  return `0*(?:${alts.join('|')})`;
+}
+
+/**
+ * The platform versions a table accepts (`1.MINOR.PATCH-gke.N` at or above each minor's
+ * minimum) as one regular expression, for the JSON Schema; the CLI compares parsed
+ * versions (rules.ts) and names the minimum in its message.
+ */
+export function platformVersionPattern(table: readonly { readonly minimum: string }[]): string {
+  const alts = table.map(({ minimum }) => {
+    const [, major, minor, patch, gke] = /^(\d+)\.(\d+)\.(\d+)-gke\.(\d+)$/.exec(minimum)!;
+    const head = `0*${major}\\.0*${minor}\\.`;
+    return `${head}(?:${atLeastPattern(Number(patch) + 1)}-gke\\.[0-9]+|0*${patch}-gke\\.${atLeastPattern(Number(gke))})`;
+  });
+  return `^(?:${alts.join('|')})$`;
 }

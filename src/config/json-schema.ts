@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { PROFILES, type Profile } from '../catalog/profiles';
 import { MATRIX_PROFILES, OptionField, optionFeatures, SUPPORT_MATRIX } from '../catalog/support-matrix';
+import { platformVersionPattern } from './field-rules';
 import { configSchema } from './load';
+import { platformVersions } from './rules';
 import { isProfileField, PROFILE_FIELDS, profileHasField, requiredFields } from './profile-fields';
 
 type Json = Record<string, unknown>;
@@ -55,6 +57,8 @@ function refusedFields(p: Profile): Json {
       block.properties[sub] = false;
     }
   }
+  // the platform versions ASM 1.4 supports on this profile (their minimums per minor)
+  props.version = { pattern: platformVersionPattern(platformVersions(p).table) };
   // option values the support matrix refuses on this profile only (stackdriver on-prem)
   for (const field of OPTION_FIELDS) {
     const refused = optionFeatures(field).filter((f) => f.status[p] === 'unsupported' && MATRIX_PROFILES.some((q) => f.status[q] !== 'unsupported'));

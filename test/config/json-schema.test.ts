@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { parse } from 'yaml';
+import * as fc from 'fast-check';
+import { parse, stringify } from 'yaml';
 import { configJsonSchema } from '../../src/config/json-schema';
+import { parseConfig } from '../../src/config/load';
+import { fleet } from '../helpers/arbitraries';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -73,5 +76,22 @@ describe('the JSON Schema says what the CLI says (issue 14)', () => {
     expect(props.nodePool.properties.nodeCount.minimum).toBe(4);
     expect(props.location.enum).toContain('europe-west1-b');
     expect(props.location.enum).not.toContain('europe-west1-a');
+  });
+});
+
+describe('the JSON Schema is never stricter than the CLI (issue 14)', () => {
+  const ajv = new Ajv2020({ strict: false });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'schema/asmpkg.schema.json'), 'utf8')));
+
+  test('every generated valid fleet (the property tests\' generator) is accepted by both', () => {
+    fc.assert(
+      fc.property(fleet, (clusters) => {
+        const config = { clusters };
+        expect(parseConfig(stringify(config)).clusters).toHaveLength(clusters.length);
+        expect([validate(config), validate.errors ?? []]).toEqual([true, []]);
+      }),
+      { seed: Number(process.env.FC_SEED ?? 20200309), numRuns: Number(process.env.FC_RUNS ?? 50) },
+    );
   });
 });
