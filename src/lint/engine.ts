@@ -3,6 +3,7 @@ import type { AsmProfile as Profile } from '../catalog/profiles';
 import { LocatedResource, objectsOf, parseManifests, Position } from './documents';
 import type { LintFinding, LintInputError, LintOptions, LintResource, LintRule, Severity } from './model';
 import { LINT_RULES } from './rules';
+import { formatPath } from '../config/problems';
 
 /**
  * Runs the lint rules and turns their hits into findings: a hit is a finding only when
@@ -37,7 +38,7 @@ export function lintResource(
       kind: resource.kind,
       ...(resource.namespace !== undefined ? { namespace: resource.namespace } : {}),
       ...(resource.name !== undefined ? { name: resource.name } : {}),
-      field: hit.path.map(String).join('.'),
+      field: formatPath(hit.path),
       message: hit.message,
       reason: f.reason,
       fix: rule.fix,

@@ -63,7 +63,7 @@ describe('AsmSupportValidation (cdk8s validation plugin)', () => {
           { resourceName: 'b', manifestPath: file, locations: ['line 6: kind (error: custom Envoy filter)'] },
         ],
       },
-      expect.objectContaining({ ruleName: 'traffic.redis-l7', violatingResources: [expect.objectContaining({ resourceName: 'db', locations: ['line 12: spec.ports.0.name (warning: Redis L7 (port name redis))'] })] }),
+      expect.objectContaining({ ruleName: 'traffic.redis-l7', violatingResources: [expect.objectContaining({ resourceName: 'db', locations: ['line 12: spec.ports[0].name (warning: Redis L7 (port name redis))'] })] }),
     ]);
     expect(fake.result()).toEqual({ status: 'failure', metadata: { profile: 'gke' } });
   });

@@ -47,7 +47,7 @@ describe('asmpkg lint', () => {
       'invalid/envoy-filter.yaml:3:1: error traffic.envoy-filter: EnvoyFilter shop/add-header: custom Envoy filter: ASM 1.4 does not support custom Envoy filters',
       '    field: kind; fix: remove the EnvoyFilter; express the behaviour with VirtualService/DestinationRule routing rules',
       'invalid/mongo-l7.yaml:10:5: warning traffic.mongo-l7: Service shop/orders-db: MongoDB L7 (port name mongo): ASM 1.4 has no MongoDB L7 support; it may work as a TCP byte stream',
-      '    field: spec.ports.0.name; fix: name the port tcp-mongo (or protocol TCP) and treat MongoDB as a TCP byte stream',
+      '    field: spec.ports[0].name; fix: name the port tcp-mongo (or protocol TCP) and treat MongoDB as a TCP byte stream',
       '2 findings (1 error, 1 warning) in 2 files',
     ]);
     expect(r.stderr).toBe('');

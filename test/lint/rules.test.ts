@@ -26,8 +26,8 @@ spec:
 `),
     ).toEqual([
       '8 traffic.consistent-hash-lb spec.trafficPolicy.loadBalancer.consistent_hash',
-      '16 traffic.consistent-hash-lb spec.subsets.0.trafficPolicy.portLevelSettings.0.loadBalancer.consistentHash',
-      '15 traffic.locality-lb spec.subsets.0.trafficPolicy.portLevelSettings.0.loadBalancer.localityLbSetting',
+      '16 traffic.consistent-hash-lb spec.subsets[0].trafficPolicy.portLevelSettings[0].loadBalancer.consistentHash',
+      '15 traffic.locality-lb spec.subsets[0].trafficPolicy.portLevelSettings[0].loadBalancer.localityLbSetting',
     ]);
   });
 
@@ -146,7 +146,7 @@ spec:
   ingress:
   - port: {number: 9092, name: k, protocol: KAFKA}
 `),
-    ).toEqual(['7 traffic.mongo-l7 spec.ports.1.name', '6 traffic.redis-l7 spec.ports.0.appProtocol', '15 traffic.mongo-l7 spec.servers.0.port.protocol', '22 traffic.kafka-l7 spec.ingress.0.port.protocol']);
+    ).toEqual(['7 traffic.mongo-l7 spec.ports[1].name', '6 traffic.redis-l7 spec.ports[0].appProtocol', '15 traffic.mongo-l7 spec.servers[0].port.protocol', '22 traffic.kafka-l7 spec.ingress[0].port.protocol']);
   });
 
   test('TCP-only findings are warnings', () => {
@@ -167,7 +167,7 @@ spec:
   endpoints:
   - address: unix:///var/run/app.sock
 `),
-    ).toEqual(['5 traffic.ipv6 spec.addresses.0']);
+    ).toEqual(['5 traffic.ipv6 spec.addresses[0]']);
   });
 });
 
@@ -241,9 +241,9 @@ describe('TCP-only protocols and the support matrix', () => {
 
   test('the L7 protocol as the name prefix is a finding, whatever follows', () => {
     expect(lint(service('  - {name: kafka-tcp, port: 1}\n  - {name: redis, port: 2}\n  - {name: mongo-main, port: 3}\n'))).toEqual([
-      '8 traffic.mongo-l7 spec.ports.2.name',
-      '7 traffic.redis-l7 spec.ports.1.name',
-      '6 traffic.kafka-l7 spec.ports.0.name',
+      '8 traffic.mongo-l7 spec.ports[2].name',
+      '7 traffic.redis-l7 spec.ports[1].name',
+      '6 traffic.kafka-l7 spec.ports[0].name',
     ]);
   });
 
@@ -258,7 +258,7 @@ describe('WebSocket appProtocol', () => {
 
   test.each(['websocket', 'WebSocket', 'ws', 'kubernetes.io/wss'])('appProtocol %s is the WebSocket warning', (p) => {
     const findings = lintText(service(`  - name: live\n    port: 1\n    appProtocol: ${p}\n`), 's.yaml').findings;
-    expect(findings.map((f) => `${f.line} ${f.severity} ${f.rule} ${f.field}`)).toEqual(['8 warning traffic.websocket-l7 spec.ports.0.appProtocol']);
+    expect(findings.map((f) => `${f.line} ${f.severity} ${f.rule} ${f.field}`)).toEqual(['8 warning traffic.websocket-l7 spec.ports[0].appProtocol']);
   });
 
   test('other appProtocols are not WebSocket findings', () => {
