@@ -57,6 +57,11 @@ export function regionOfLocation(location: string): string | undefined {
   return ZONE_REGION.get(location) ?? (isKnownRegion(location) ? location : undefined);
 }
 
+/** The zones of a region (`us-central1` -> `us-central1-a`, ...), or undefined for a region not listed. */
+export function zonesOfRegion(region: string): string[] | undefined {
+  return isKnownRegion(region) ? REGION_ZONES[region].map((z) => `${region}-${z}`) : undefined;
+}
+
 export function isKnownZone(name: string): boolean {
   return ZONE_REGION.has(name);
 }

@@ -1,5 +1,5 @@
 import { LOCATIONS, LOCATIONS_AS_OF, REGIONS, regionOfLocation } from '../catalog/locations';
-import { machineTypeVcpus, PREDEFINED_MACHINE_TYPES } from '../catalog/machine-types';
+import { machineTypeVcpus, PREDEFINED_MACHINE_TYPES, SHARED_CORE_MACHINE_TYPES } from '../catalog/machine-types';
 import { MIN_NODES, MIN_VCPUS } from '../catalog/requirements';
 import { feature, featureReason, MATRIX_PROFILES } from '../catalog/support-matrix';
 import { didYouMean } from './suggest';
@@ -55,6 +55,9 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 export const IMAGE_HUB = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/;
 /** A Docker tag. */
 export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** The shape of a custom machine type name (its limits are the catalog's, beyond a pattern). */
+const CUSTOM_SHAPE = '^(?:(?:n1|e2|n2|n2d)-)?custom-[0-9]+-[0-9]+(?:-ext)?$';
 
 export const RELEASE_CHANNELS = ['RAPID', 'REGULAR', 'STABLE'] as const;
 
@@ -121,25 +124,39 @@ function notSupported(id: string): string {
   return `not supported by ASM 1.4${everywhere ? '' : ' on some profiles'} (${featureReason(id)})`;
 }
 
-/** A Compute Engine machine type asmpkg knows, with at least MIN_VCPUS vCPUs. */
+/** A Compute Engine machine type that exists (predefined, shared-core, or custom within its family's limits). */
 function machineTypeRule(): ValueRule<string> {
   return {
-    rule: `a Compute Engine machine type with at least ${MIN_VCPUS} vCPUs`,
+    rule: 'a Compute Engine machine type',
     check: (v) => {
       const lookup = machineTypeVcpus(v);
-      if (!lookup.known) return `unknown machine type: ${lookup.reason}`;
-      if (lookup.vcpus < MIN_VCPUS) return `has ${lookup.vcpus} vCPU; ASM requires at least ${MIN_VCPUS} vCPUs per node (n1-standard-4, e2-standard-4 or larger)`;
-      return undefined;
+      return lookup.known ? undefined : `unknown machine type: ${lookup.reason}`;
     },
-    // the predefined types large enough, or a custom type's shape (its limits are beyond a pattern)
-    json: { anyOf: [{ enum: largeEnoughPredefined() }, { pattern: '^(?:(?:n1|e2|n2|n2d)-)?custom-[0-9]+-[0-9]+(?:-ext)?$' }] },
+    // the predefined types, or a custom type's shape (its limits are beyond a pattern)
+    json: { anyOf: [{ enum: predefinedTypes(0) }, { pattern: CUSTOM_SHAPE }] },
   };
 }
 
-function largeEnoughPredefined(): string[] {
-  return Object.entries(PREDEFINED_MACHINE_TYPES).flatMap(([family, classes]) =>
-    Object.entries(classes).flatMap(([klass, sizes]) => sizes.filter((n) => n >= MIN_VCPUS).map((n) => `${family}-${klass}-${n}`)),
-  );
+/** ASM's requirement on top: at least MIN_VCPUS vCPUs per node (the ASM profiles' rule). */
+export const ASM_MACHINE_TYPE: ValueRule<string> = {
+  rule: `a Compute Engine machine type with at least ${MIN_VCPUS} vCPUs`,
+  check: (v) => {
+    const lookup = machineTypeVcpus(v);
+    if (!lookup.known) return `unknown machine type: ${lookup.reason}`;
+    if (lookup.vcpus < MIN_VCPUS) return `has ${lookup.vcpus} vCPU; ASM requires at least ${MIN_VCPUS} vCPUs per node (n1-standard-4, e2-standard-4 or larger)`;
+    return undefined;
+  },
+  json: { anyOf: [{ enum: predefinedTypes(MIN_VCPUS) }, { pattern: CUSTOM_SHAPE }] },
+};
+
+function predefinedTypes(minVcpus: number): string[] {
+  const shared = Object.entries(SHARED_CORE_MACHINE_TYPES).filter(([, n]) => n >= minVcpus).map(([name]) => name);
+  return [
+    ...Object.entries(PREDEFINED_MACHINE_TYPES).flatMap(([family, classes]) =>
+      Object.entries(classes).flatMap(([klass, sizes]) => sizes.filter((n) => n >= minVcpus).map((n) => `${family}-${klass}-${n}`)),
+    ),
+    ...shared,
+  ];
 }
 
 /** Whole-number rules (node counts, vCPUs), with the ASM minimum where there is one. */
@@ -152,8 +169,12 @@ export interface CountRule {
 }
 
 export const COUNTS = {
-  nodeCount: { what: 'nodes', min: MIN_NODES, max: 5000, why: `ASM requires at least ${MIN_NODES} nodes` },
-  maxNodeCount: { what: 'nodes', min: MIN_NODES, max: 5000, why: `ASM requires at least ${MIN_NODES} nodes` },
+  /** Any node pool (the other meshes' profiles take one node). */
+  nodeCount: { what: 'nodes', min: 1, max: 5000 },
+  maxNodeCount: { what: 'nodes', min: 1, max: 5000 },
+  /** ASM's requirement on top, for the ASM profiles. */
+  asmNodeCount: { what: 'nodes', min: MIN_NODES, max: 5000, why: `ASM requires at least ${MIN_NODES} nodes` },
+  asmMaxNodeCount: { what: 'nodes', min: MIN_NODES, max: 5000, why: `ASM requires at least ${MIN_NODES} nodes` },
   cpus: { what: 'vCPUs', min: MIN_VCPUS, max: 1024, why: `ASM requires at least ${MIN_VCPUS} vCPUs per node` },
 } as const satisfies Record<string, CountRule>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { PROFILES, type Profile } from '../catalog/profiles';
+import { isAsmProfile, PROFILES, type Profile } from '../catalog/profiles';
 import { MATRIX_PROFILES, OptionField, optionFeatures, SUPPORT_MATRIX } from '../catalog/support-matrix';
-import { platformVersionPattern } from './field-rules';
+import { ASM_MACHINE_TYPE, COUNTS, platformVersionPattern } from './field-rules';
 import { configSchema } from './load';
 import { platformVersions } from './rules';
 import { isProfileField, PROFILE_FIELDS, profileHasField, requiredFields } from './profile-fields';
@@ -31,7 +31,7 @@ export function configJsonSchema(): string {
   cluster.required = ['name'];
   delete ((cluster.properties as Json).nodePool as Json).required;
   cluster.allOf = PROFILES.map((p) => ({ if: profileIs([p]), then: refusedFields(p) }));
-  doc.allOf = requiredRules();
+  doc.allOf = [...requiredRules(), ...asmDefaultRules()];
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
@@ -57,8 +57,15 @@ function refusedFields(p: Profile): Json {
       block.properties[sub] = false;
     }
   }
-  // the platform versions ASM 1.4 supports on this profile (their minimums per minor)
-  props.version = { pattern: platformVersionPattern(platformVersions(p).table) };
+  // the platform versions the profile takes: ASM's minimums per minor, or any patch of those minors
+  const table = platformVersions(p).table;
+  props.version = { pattern: platformVersionPattern(isAsmProfile(p) ? table : table.map((t) => ({ minimum: `${t.minor}.0-gke.0` }))) };
+  if (!isAsmProfile(p)) return { properties: props };
+  // ASM's install requirements on the node pool
+  const pool = (props.nodePool ??= { properties: {} }) as { properties: Json };
+  pool.properties.nodeCount = { minimum: COUNTS.asmNodeCount.min };
+  pool.properties.maxNodeCount = { minimum: COUNTS.asmMaxNodeCount.min };
+  pool.properties.machineType = { ...ASM_MACHINE_TYPE.json };
   // option values the support matrix refuses on this profile only (stackdriver on-prem)
   for (const field of OPTION_FIELDS) {
     const refused = optionFeatures(field).filter((f) => f.status[p] === 'unsupported' && MATRIX_PROFILES.some((q) => f.status[q] !== 'unsupported'));
@@ -71,6 +78,19 @@ function refusedFields(p: Profile): Json {
 }
 
 const OPTION_FIELDS: readonly OptionField[] = [...new Set(SUPPORT_MATRIX.flatMap((f) => (f.option && f.option.field.includes('.') ? [f.option.field] : [])))];
+
+/**
+ * A default below ASM's minimums (`defaults.nodePool.nodeCount: 2`) is fine for the other
+ * meshes' clusters; each ASM cluster must then give its own value.
+ */
+function asmDefaultRules(): Json[] {
+  const asm = PROFILES.filter(isAsmProfile);
+  return (['nodeCount', 'maxNodeCount'] as const).map((field) => {
+    const min = field === 'nodeCount' ? COUNTS.asmNodeCount.min : COUNTS.asmMaxNodeCount.min;
+    const low = { required: ['defaults'], properties: { defaults: { required: ['nodePool'], properties: { nodePool: { required: [field], properties: { [field]: { exclusiveMaximum: min } } } } } } };
+    return { if: low, then: { properties: { clusters: { items: { if: profileIs(asm), then: requireAt(['nodePool', field]) } } } } };
+  });
+}
 
 /** One rule per required field: its profiles' clusters give it unless the defaults do. */
 function requiredRules(): Json[] {

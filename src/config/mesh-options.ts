@@ -131,6 +131,10 @@ export const telemetrySchema = z.strictObject({
     .optional(),
   /** Accepted only so that `kiali: true` is refused by name (ASM 1.4 has no Kiali). */
   kiali: looseBoolean('telemetry.kiali').optional(),
+}).meta({
+  // asmpkg installs no collector: tracing to Jaeger needs its address (support-rules.ts)
+  if: { required: ['tracing'], properties: { tracing: { const: 'jaeger' } } },
+  then: { required: ['jaegerAddress'] },
 });
 
 /** The fields this module adds to a cluster entry; spread into the cluster schema. */

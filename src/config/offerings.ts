@@ -6,8 +6,7 @@
  */
 import { z } from 'zod';
 import { ISTIO_ADDON_MTLS_MODES, ISTIO_ADDON_REFUSED_OPTIONS } from '../catalog/istio-on-gke';
-import { isAsmProfile, OFFERING_PROFILES, type Profile } from '../catalog/profiles';
-import { machineTypeVcpus } from '../catalog/machine-types';
+import { OFFERING_PROFILES, type Profile } from '../catalog/profiles';
 import { GKE_VERSIONS } from '../catalog/requirements';
 import { defaultComputeServiceAccount, TD_DEFAULTS, TD_PROTOCOL_REASON, TD_PROTOCOLS, type TdProtocol } from '../catalog/traffic-director';
 import { zonesOfRegion } from '../catalog/zones';
@@ -139,51 +138,21 @@ export function resolveOfferingFields(c: OfferingInput): OfferingFields {
   };
 }
 
-const OFFERING_FIELD_NAMES = ['injectNamespaces', 'vpcNative', 'trafficDirector'] as const;
-
-/** Every problem of these profiles' fields on any cluster entry. */
+/**
+ * Every problem of these profiles' values. Which fields each profile has and needs (and
+ * the ASM profiles' refusal of these profiles' fields) is the profile table's
+ * (profile-fields.ts), checked by rules.ts for every profile.
+ */
 export function offeringProblems(c: OfferingInput, at: Path): Problem[] {
-  if (isAsmProfile(c.profile)) {
-    return OFFERING_FIELD_NAMES.filter((f) => c[f] !== undefined).map((f) => ({
-      path: [...at, f],
-      value: c[f],
-      message: `does not apply to profile ${c.profile}: it is a field of profile${f === 'injectNamespaces' ? 's istio-on-gke and' : ''} traffic-director`,
-    }));
-  }
-  // An unknown profile is the schema's to report.
+  // ASM profiles, and an unknown profile (the schema's to report)
   if (!(OFFERING_PROFILES as readonly string[]).includes(c.profile)) return [];
   const problems: Problem[] = [];
   if (c.profile === 'traffic-director' && !TRAFFIC_DIRECTOR_RENDERED) {
     return [{ path: [...at, 'profile'], value: c.profile, message: 'is not rendered by this version of asmpkg yet' }];
   }
-  const name = c.profile === 'istio-on-gke' ? 'the Istio on GKE add-on' : 'Traffic Director';
-  const need = (field: string, why: string) => {
-    if (c[field] === undefined) problems.push({ path: [...at, field], message: `is required for profile ${c.profile}: ${why}` });
-  };
-  const refuse = (field: string, why: string) => {
-    if (c[field] !== undefined) problems.push({ path: [...at, field], value: c[field], message: `does not apply to profile ${c.profile}: ${why}` });
-  };
-  need('project', 'the cluster and its Config Connector resources live in it');
-  need('location', 'the cluster is declared in this zone or region');
-  refuse('release', `${name} is not an ASM release`);
-  refuse('adminUser', 'Config Connector creates the cluster; nobody is granted cluster-admin by the package');
-  refuse('trustDomain', `${name} has no trust domain setting`);
-  refuse('certificates', `${name} has no plugged-in CA`);
-  refuse('ingress', `asmpkg renders no ingress gateway for ${name}`);
-  problems.push(...versionProblems(c, at), ...nodePoolProblems(c, at));
-
-  if (c.profile === 'istio-on-gke') {
-    problems.push(...addonMeshProblems(c, at));
-    refuse('trafficDirector', 'it configures profile traffic-director');
-    refuse('vpcNative', 'it is a requirement of profile traffic-director');
-  } else {
-    for (const field of ['mesh', 'telemetry', 'cni']) {
-      refuse(field, 'Traffic Director configures the Envoys through Compute Engine load-balancing resources; it has no Istio mesh, policy or telemetry options');
-    }
-    refuse('kcc', 'the load-balancing resources exist only in today\'s Config Connector (v1beta1)');
-    need('trafficDirector', 'it lists the services Traffic Director routes to');
-    problems.push(...trafficDirectorProblems(c, at));
-  }
+  problems.push(...versionProblems(c, at));
+  if (c.profile === 'istio-on-gke') problems.push(...addonMeshProblems(c, at));
+  else problems.push(...trafficDirectorProblems(c, at));
   return problems;
 }
 
@@ -196,23 +165,6 @@ function versionProblems(c: OfferingInput, at: Path): Problem[] {
     return [{ path: [...at, 'version'], value: c.version, message: `GKE ${minorOf(parsed)} is outside the GKE versions asmpkg renders (${range}, those of 2020 the manifests are checked against)` }];
   }
   return [];
-}
-
-function nodePoolProblems(c: OfferingInput, at: Path): Problem[] {
-  const pool = c.nodePool;
-  const path = [...at, 'nodePool'];
-  const problems: Problem[] = [];
-  if (pool.nodeCount < 1) problems.push({ path: [...path, 'nodeCount'], value: pool.nodeCount, message: 'must be at least 1' });
-  if (pool.maxNodeCount !== undefined && pool.maxNodeCount < pool.nodeCount) {
-    problems.push({ path: [...path, 'maxNodeCount'], value: pool.maxNodeCount, message: `must be at least nodeCount (${pool.nodeCount})` });
-  }
-  if (pool.machineType === undefined) problems.push({ path: [...path, 'machineType'], message: `is required for profile ${c.profile}` });
-  else {
-    const lookup = machineTypeVcpus(pool.machineType);
-    if (!lookup.known) problems.push({ path: [...path, 'machineType'], value: pool.machineType, message: `unknown machine type: ${lookup.reason}` });
-  }
-  if (pool.cpus !== undefined) problems.push({ path: [...path, 'cpus'], value: pool.cpus, message: `applies only to profile onprem; on GKE set machineType` });
-  return problems;
 }
 
 /** mesh.mtls is the add-on's only option; the rest of mesh.*, telemetry and cni it cannot honour. */

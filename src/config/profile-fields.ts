@@ -102,7 +102,8 @@ export function notFor(field: string, profile: Profile): string {
     };
     if (offering[field]) return offering[field];
   }
-  return NOT_FOR[field] ?? `it is a field of profile ${PROFILES.filter((p) => profileHasField(p, field)).join(', ')}`;
+  const owners = PROFILES.filter((p) => profileHasField(p, field));
+  return NOT_FOR[field] ?? `it is a field of profile${owners.length > 1 ? 's' : ''} ${owners.length < 2 ? owners.join('') : `${owners.slice(0, -1).join(', ')} and ${owners[owners.length - 1]}`}`;
 }
 
 const NOT_FOR: Readonly<Record<string, string>> = {

@@ -3,7 +3,7 @@ import { DEFAULT_CA_VALIDITY_DAYS, DEFAULT_ROOT_VALIDITY_DAYS } from '../certs/t
 import { RELEASES } from '../catalog/release';
 import { GKE_VERSIONS, MIN_VCPUS, ONPREM_VERSIONS, PlatformMinor } from '../catalog/requirements';
 import { hasPath } from './defaults';
-import { nodeRangeProblem } from './field-rules';
+import { ASM_MACHINE_TYPE, COUNTS, countProblem, nodeRangeProblem } from './field-rules';
 import { givenFields, isProfileField, notFor, profileHasField, requiredFields } from './profile-fields';
 import { ingressPortNames } from './schema';
 import { comparePlatformVersions, minorOf, parsePlatformVersion } from '../util/version';
@@ -112,6 +112,19 @@ function nodePoolProblems(c: ClusterInput, at: Path): Problem[] {
   const problems: Problem[] = [];
   const range = pool.maxNodeCount === undefined ? undefined : nodeRangeProblem(pool.nodeCount, pool.maxNodeCount);
   if (range) problems.push({ path: [...path, 'maxNodeCount'], value: pool.maxNodeCount, message: range });
+  const asm = isAsmProfile(c.profile);
+  // ASM's install requirements (catalog/requirements.ts), with the same rule functions as set
+  const machine = asm && pool.machineType !== undefined ? ASM_MACHINE_TYPE.check(pool.machineType) : undefined;
+  if (machine) problems.push({ path: [...path, 'machineType'], value: pool.machineType, message: machine });
+  const count = countProblem(asm ? COUNTS.asmNodeCount : COUNTS.nodeCount, pool.nodeCount);
+  if (count) problems.push({ path: [...path, 'nodeCount'], value: pool.nodeCount, message: count });
+  for (const [field, rule] of [['cpus', COUNTS.cpus], ['maxNodeCount', asm ? COUNTS.asmMaxNodeCount : COUNTS.maxNodeCount]] as const) {
+    const n = pool[field];
+    // below nodeCount is said already (and nodeCount's own minimum covers the rest)
+    const problem = n === undefined || (field === 'maxNodeCount' && range) ? undefined : countProblem(rule, n);
+    if (problem) problems.push({ path: [...path, field], value: n, message: problem });
+  }
+  if (!asm) return problems;
   if (c.profile === 'onprem' && pool.machineType === undefined && pool.cpus === undefined) {
     problems.push({ path: [...path, 'cpus'], message: `is missing: required on-prem (or machineType): ASM requires at least ${MIN_VCPUS} vCPUs per node` });
   }
@@ -153,8 +166,9 @@ const asmOnly = (rule: Rule): Rule => (c, at) => (isAsmProfile(c.profile) ? rule
 const CLUSTER_RULES: readonly Rule[] = [
   asmOnly(releaseProblems),
   asmOnly(versionProblems),
-  asmOnly(nodePoolProblems),
-  asmOnly(profileFieldProblems),
+  nodePoolProblems,
+  // every profile: the fields it has and needs (profile-fields.ts)
+  profileFieldProblems,
   asmOnly(ingressProblems),
   asmOnly(certificateProblems),
   asmOnly(namespacePolicyProblems),

@@ -37,8 +37,9 @@ function counted(r: CountRule) {
   return z
     .number({ error: `must be a number` })
     .int({ error: `must be a whole number of ${r.what}` })
-    .min(r.min, { error: `must be at least ${r.min}${r.why ? `: ${r.why}` : ''}` })
-    .max(r.max, { error: `must be at most ${r.max}` });
+    // the minimum is a rule (rules.ts): ASM's 4 nodes or any profile's 1, with its reason
+    .max(r.max, { error: `must be at most ${r.max}` })
+    .meta({ minimum: r.min });
 }
 
 export const nodePoolSchema = z.strictObject({

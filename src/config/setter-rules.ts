@@ -33,8 +33,9 @@ export const SETTER_RULES: Readonly<Record<string, SetterRule>> = {
   'gcloud.compute.network': byRule('network', RULES.network),
   'gcloud.compute.subnetwork': byRule('subnetwork', RULES.subnetwork),
   'gcloud.container.cluster.releaseChannel': byRule('releaseChannel', RULES.releaseChannel),
-  nodeCount: byCount('nodePool.nodeCount', COUNTS.nodeCount),
-  maxNodes: byCount('nodePool.maxNodeCount', COUNTS.maxNodeCount),
+  // the packages with these setters install ASM: its minimum applies
+  nodeCount: byCount('nodePool.nodeCount', COUNTS.asmNodeCount),
+  maxNodes: byCount('nodePool.maxNodeCount', COUNTS.asmMaxNodeCount),
   'anthos.servicemesh.hub': byRule('image hub', RULES.imageHub),
   'anthos.servicemesh.tag': byRule('image tag', RULES.imageTag),
   'gcloud.core.account': byRule('adminUser', RULES.email),

@@ -7,6 +7,7 @@ import { parse, stringify } from 'yaml';
 import { configJsonSchema } from '../../src/config/json-schema';
 import { parseConfig } from '../../src/config/load';
 import { fleet } from '../helpers/arbitraries';
+import { ISTIO_ON_GKE_CLUSTER, withField } from '../helpers/config';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -47,6 +48,15 @@ describe('the JSON Schema says what the CLI says (issue 14)', () => {
     expect(ok({ clusters: [gke, onprem] })).toBe(true);
   });
 
+  test("the other meshes' profiles keep their own limits: a 1-node pool of 2 vCPUs", () => {
+    const small = withField(withField(ISTIO_ON_GKE_CLUSTER, 'nodePool.nodeCount', 1), 'nodePool.machineType', 'n1-standard-2');
+    expect(parseConfig(stringify({ clusters: [small] })).clusters).toHaveLength(1);
+    expect(ok({ clusters: [small] })).toBe(true);
+    // a default below ASM's minimum: fine for them, each ASM cluster must give its own
+    expect(ok({ defaults: { nodePool: { nodeCount: 1 } }, clusters: [withField(small, 'nodePool.nodeCount', undefined), gke] })).toBe(true);
+    expect(ok({ defaults: { nodePool: { nodeCount: 1 } }, clusters: [{ ...gke, nodePool: { machineType: 'e2-standard-4' } }] })).toBe(false);
+  });
+
   test.each<[string, unknown]>([
     ['a 3-node pool', { clusters: [{ ...gke, nodePool: { machineType: 'e2-standard-4', nodeCount: 3 } }] }],
     ['mesh.mtls: strict', { clusters: [{ ...gke, mesh: { mtls: 'strict' } }] }],
@@ -73,7 +83,9 @@ describe('the JSON Schema says what the CLI says (issue 14)', () => {
     expect(props.telemetry.properties.metrics.enum).toEqual(['stackdriver', 'prometheus']);
     expect(props.telemetry.properties.accessLog.enum).toEqual(['stackdriver', 'stdout', 'off']);
     expect(props.telemetry.properties.tracing.enum).toEqual(['stackdriver', 'jaeger', 'off']);
-    expect(props.nodePool.properties.nodeCount.minimum).toBe(4);
+    expect(props.nodePool.properties.nodeCount.minimum).toBe(1);
+    const gkeRules = schema.properties.clusters.items.allOf.find((r: { if: { properties: { profile: { enum: string[] } } } }) => r.if.properties.profile.enum[0] === 'gke');
+    expect(gkeRules.then.properties.nodePool.properties.nodeCount.minimum).toBe(4);
     expect(props.location.enum).toContain('europe-west1-b');
     expect(props.location.enum).not.toContain('europe-west1-a');
   });

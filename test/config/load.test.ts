@@ -1,7 +1,7 @@
 import { parseConfig } from '../../src/config/load';
 import { InputError } from '../../src/config/problems';
 import { resolveCluster } from '../../src/config/resolve';
-import { configText, GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER, withField } from '../helpers/config';
+import { configText, GKE_CLUSTER, ISTIO_ON_GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER, withField } from '../helpers/config';
 
 /** The lines of the InputError a text is refused with. */
 function refusal(text: string): string[] {
@@ -251,6 +251,13 @@ describe('defaults apply to the clusters whose profile has the field (issue 14)'
     const [gke, istioctl, onprem] = parseConfig(text).clusters;
     expect([gke.adminUser, istioctl.adminUser, onprem.adminUser]).toEqual([undefined, 'ops@example.com', 'ops@example.com']);
     expect([gke.network, istioctl.network, onprem.network]).toEqual(['shared-vpc', undefined, undefined]);
+  });
+
+  test('the other meshes\' profiles take the defaults they have: injectNamespaces yes, adminUser no', () => {
+    const text = 'defaults:\n  adminUser: ops@example.com\n  injectNamespaces: [shop]\n' + configText(withField(ISTIO_ON_GKE_CLUSTER, 'injectNamespaces', undefined), GKE_CLUSTER);
+    const [addon, gke] = parseConfig(text).clusters;
+    expect([addon.adminUser, addon.injectNamespaces]).toEqual([undefined, ['shop']]);
+    expect([gke.adminUser, gke.injectNamespaces]).toEqual([undefined, undefined]);
   });
 
   test('nodePool.cpus in defaults is ignored for GKE clusters, machineType kept', () => {

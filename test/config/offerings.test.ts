@@ -42,8 +42,8 @@ describe('profile istio-on-gke config', () => {
 
   test('project and location are required', () => {
     expect(refusal(withField(withField(ISTIO_ON_GKE_CLUSTER, 'project', undefined), 'location', undefined))).toEqual([
-      'asmpkg.yaml: clusters[0].project: is required for profile istio-on-gke: the cluster and its Config Connector resources live in it',
-      'asmpkg.yaml: clusters[0].location: is required for profile istio-on-gke: the cluster is declared in this zone or region',
+      'asmpkg.yaml: clusters[0].project: is missing: required for profile istio-on-gke: the cluster and its Config Connector resources live in it',
+      'asmpkg.yaml: clusters[0].location: is missing: required for profile istio-on-gke: the cluster is declared in this zone or region',
     ]);
   });
 

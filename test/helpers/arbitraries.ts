@@ -135,7 +135,9 @@ function telemetry(profile: Profile) {
       { requiredKeys: [] },
     )
     .map((t) => {
+      // jaegerAddress goes with tracing: jaeger, and only with it (support-rules.ts)
       if (t.tracing !== 'jaeger') delete t.jaegerAddress;
+      else t.jaegerAddress ??= 'jaeger-collector.observability:9411';
       return t;
     });
 }
