@@ -95,11 +95,11 @@ describe('sidecar interception mode (pod annotation)', () => {
   const annotated = (mode: string) => `sidecar.istio.io/interceptionMode: ${mode}`;
 
   test.each([
-    ['Pod', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    ${annotated('TPROXY')}\nspec: {containers: []}\n`, ['6 traffic.interception-modes metadata.annotations.sidecar.istio.io/interceptionMode']],
+    ['Pod', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    ${annotated('TPROXY')}\nspec: {containers: []}\n`, ['6 traffic.interception-modes metadata.annotations["sidecar.istio.io/interceptionMode"]']],
     [
       'CronJob',
       `apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata:\n          annotations: {${annotated('NONE')}}\n`,
-      ['9 traffic.interception-modes spec.jobTemplate.spec.template.metadata.annotations.sidecar.istio.io/interceptionMode'],
+      ['9 traffic.interception-modes spec.jobTemplate.spec.template.metadata.annotations["sidecar.istio.io/interceptionMode"]'],
     ],
     ['StatefulSet REDIRECT', `apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\nspec:\n  template:\n    metadata:\n      annotations: {${annotated('REDIRECT')}}\n`, []],
     ['a CRD named Deployment', `apiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata:\n      annotations: {${annotated('TPROXY')}}\n`, []],
