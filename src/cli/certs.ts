@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { escapeControls } from '../util/text';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
@@ -139,7 +140,7 @@ export async function runCerts(options: CertsOptions, io: CliIO): Promise<void> 
     out,
     kind.files.map((file) => ({ file, content: files[file], mode: file === kind.keyFile ? 0o600 : 0o644 })),
   );
-  for (const file of kind.files) io.stdout(`wrote ${display(join(out, file), io.cwd)}`);
+  for (const file of kind.files) io.stdout(`wrote ${escapeControls(display(join(out, file), io.cwd))}`);
 }
 
 /** What `certs` writes: Citadel's CA (default) or a component's webhook certificate. */

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, CliIO, processIO } from './io';
 import { VERSION } from './meta';
-import { escapeControls } from '../util/text';
+import { escapeControls, escapeControlsPerLine } from '../util/text';
 
 type Register = (program: Command, io: CliIO) => void;
 
@@ -25,7 +25,8 @@ export async function buildProgram(io: CliIO, argv: readonly string[] = []): Pro
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout(s.replace(/\n$/, '')),
-      writeErr: (s) => io.stderr(s.replace(/\n$/, '')),
+      // commander echoes what it did not understand: never with raw terminal controls.
+      writeErr: (s) => io.stderr(escapeControlsPerLine(s.replace(/\n$/, ''))),
     })
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nExit codes: 0 success, 1 lint findings, 2 bad input or refused request.');

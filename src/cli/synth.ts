@@ -6,6 +6,7 @@ import { isUpToDate } from './up-to-date';
 import { INDEX_FILE, sha256 } from '../render/fingerprint';
 import { GENERATOR, EXAMPLE_CONFIG } from './meta';
 import { InputFileError, INPUT_CAPS, readTextFile } from '../util/input-file';
+import { escapeControls } from '../util/text';
 
 export interface SynthOptions {
   readonly config?: string;
@@ -63,7 +64,7 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
 
   const configDir = path.dirname(configFile);
   if (!opts.regenerateCa && (await isUpToDate(outDir, fingerprint, configDir))) {
-    if (!opts.quiet) io.stdout(`asmpkg: ${opts.out} is up to date`);
+    if (!opts.quiet) io.stdout(`asmpkg: ${escapeControls(opts.out)} is up to date`);
     return;
   }
 
@@ -96,14 +97,14 @@ export async function runSynth(opts: SynthOptions, io: CliIO): Promise<void> {
   if (opts.regenerateCa) {
     // Replacing a CA is an operation on a running mesh: say exactly what changed.
     for (const { cluster, keys } of plan.newKeys) {
-      io.stderr(`asmpkg: ${cluster}: new ${keys.join(' and ')} in ${opts.out}/${cluster}/secrets/; apply it, then restart the mesh's workloads so they trust it`);
+      io.stderr(`asmpkg: ${cluster}: new ${keys.join(' and ')} in ${escapeControls(opts.out)}/${cluster}/secrets/; apply it, then restart the mesh's workloads so they trust it`);
     }
   } else if (!opts.quiet && plan.newKeys.length > 0) {
-    io.stdout(`asmpkg: made key material for ${plan.newKeys.length} cluster${plan.newKeys.length === 1 ? '' : 's'}; it stays in ${opts.out}/<cluster>/secrets/ (never commit it) and is reused by later renders`);
+    io.stdout(`asmpkg: made key material for ${plan.newKeys.length} cluster${plan.newKeys.length === 1 ? '' : 's'}; it stays in ${escapeControls(opts.out)}/<cluster>/secrets/ (never commit it) and is reused by later renders`);
   }
   if (!opts.quiet) {
     const secs = ((Date.now() - started) / 1000).toFixed(2);
-    io.stdout(`asmpkg: rendered ${plan.clusters} cluster${plan.clusters === 1 ? '' : 's'} (${plan.files} files) to ${opts.out}/ in ${secs} s; index: ${opts.out}/${INDEX_FILE}`);
+    io.stdout(`asmpkg: rendered ${plan.clusters} cluster${plan.clusters === 1 ? '' : 's'} (${plan.files} files) to ${escapeControls(opts.out)}/ in ${secs} s; index: ${escapeControls(opts.out)}/${INDEX_FILE}`);
   }
 }
 

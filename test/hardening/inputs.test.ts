@@ -272,3 +272,21 @@ describe('synth: certificates.dir that is not a directory', () => {
     expectLines(r, [`asmpkg: c.yaml: clusters[0].certificates.dir = "ca": ${rule} (give the directory holding ca-cert.pem, ca-key.pem, root-cert.pem and cert-chain.pem)`]);
   });
 });
+
+describe('command-line input echoed back', () => {
+  test('an output path and an unknown option holding terminal controls are printed escaped', async () => {
+    const dir = tempDir('asmpkg-inputs-');
+    writeFileSync(path.join(dir, 'c.yaml'), configText(GKE_CLUSTER));
+    const out = 'o\u001b[2Jut';
+    const r = await run(['synth', '-c', 'c.yaml', '-o', out], dir);
+    expect(r.code).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stdout + r.stderr).not.toMatch(/\u001b/);
+    expect(r.stdout).toContain('to o\\u001b[2Jut/');
+    const bad = await run(['lint', '--\u001b]0;x\u0007', 'f.yaml'], dir);
+    expect(bad.code).toBe(2);
+    // eslint-disable-next-line no-control-regex
+    expect(bad.stderr).not.toMatch(/[\u0007\u001b]/);
+    expect(bad.stderr).toContain('\\u001b]0;x\\u0007');
+  });
+});
