@@ -117,6 +117,22 @@ describe('synth: CA files of certificates.dir', () => {
   });
 });
 
+describe('synth as a real process (needs lib/ built, as `npm test` does)', () => {
+  test('a FIFO among the CA files: the process exits 2 by itself, no signal needed', async () => {
+    const dir = tempDir('asmpkg-inputs-');
+    cpSync(CA_FIXTURE, path.join(dir, 'ca'), { recursive: true });
+    rmSync(path.join(dir, 'ca', 'ca-key.pem'));
+    mkfifo(path.join(dir, 'ca', 'ca-key.pem'));
+    writeFileSync(path.join(dir, 'c.yaml'), configText(withField(ONPREM_CLUSTER, 'certificates', { dir: 'ca' })));
+    const child = spawn(process.execPath, [CLI, 'synth', '-c', 'c.yaml', '-o', 'out'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('ca/ca-key.pem: is a FIFO (named pipe), not a regular file; asmpkg reads only regular files');
+  });
+});
+
 describe('synth: key material kept in OUT that is not a regular file', () => {
   test('a FIFO in place of a kept key: refused at once (exit 2), OUT unchanged', async () => {
     const dir = tempDir('asmpkg-inputs-');
