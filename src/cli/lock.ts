@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { InputFileError, readTextFileSync } from '../util/input-file';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
@@ -181,9 +182,12 @@ function readHolder(file: string): HolderState {
   let mtimeMs: number;
   try {
     mtimeMs = statSync(file).mtimeMs;
-    text = readFileSync(file, 'utf8');
+    // The shared reader: a FIFO put in the lock's place is refused, not waited on forever.
+    text = readTextFileSync(file, file, { maxBytes: 64 * 1024, what: 'a lock file' });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'gone' };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: 'gone' };
+    if (e instanceof InputFileError) throw new CliError(`asmpkg: ${e.message}; remove it`, 2);
     throw e;
   }
   const holder = parseHolder(text);

@@ -84,3 +84,10 @@ test('two real processes setting different setters at once: both updates land, w
   expect([recorded(dir, 'cluster-name'), recorded(dir, 'gcloud.core.project'), recorded(dir, 'gcloud.compute.zone')]).toEqual(['one', 'two-proj', 'europe-west1-b']);
   expect([...snapshot(dir).keys()].filter((f) => /\.tmp$|journal|\.lock/.test(f))).toEqual([]);
 });
+
+test('a FIFO in the lock file\'s place is refused at once (exit 2), not waited on', async () => {
+  const dir = workspace();
+  require('node:child_process').execFileSync('mkfifo', [path.join(dir, LOCK_FILE)]);
+  const r = await run(['set', '.', 'gcloud.core.project=my-proj', '--lock-timeout', '0'], dir);
+  expect([r.code, r.stderr]).toEqual([2, `asmpkg: ${path.join(dir, LOCK_FILE)}: is a FIFO (named pipe), not a regular file; asmpkg reads only regular files; remove it`]);
+});
