@@ -26,6 +26,7 @@ import { meshValuesFor } from '../profiles/mesh-values';
 import { IndexInput, sha256 } from '../render/index-file';
 import { renderCluster } from '../render/render-cluster';
 import type { RenderedFile } from '../render/types';
+import type { ErrnoData } from './env-error';
 import { CliError } from './io';
 
 /**
@@ -38,7 +39,6 @@ export interface JobContext {
   readonly configDir: string;
   /** How the config file is named in messages. */
   readonly configName: string;
-  readonly regenerateCa: boolean;
   /** The Sealed Secrets certificate (PEM, checked), when the fleet's secrets are sealed. */
   readonly sealingCertificate?: string;
 }
@@ -65,6 +65,8 @@ export interface ClusterJob {
   /** Position in the config, for messages and for ordering the results. */
   readonly index: number;
   readonly recorded?: RecordedSecrets;
+  /** Replace the cluster's key material by new (--regenerate-ca naming it). */
+  readonly regenerate?: boolean;
 }
 
 /** What the main thread hands a worker, and what a worker sends back per cluster. */
@@ -72,11 +74,13 @@ export interface WorkerInput {
   readonly jobs: readonly ClusterJob[];
   readonly context: JobContext;
 }
-export type WorkerMessage = { readonly index: number; readonly result: ClusterResult } | { readonly error: { readonly message: string; readonly exitCode?: number } };
+export type WorkerMessage =
+  | { readonly index: number; readonly result: ClusterResult }
+  | { readonly error: { readonly message: string; readonly exitCode?: number; readonly errno?: ErrnoData } };
 
-export async function renderClusterJob({ spec, index, recorded = {} }: ClusterJob, context: JobContext): Promise<ClusterResult> {
+export async function renderClusterJob({ spec, index, recorded = {}, regenerate = false }: ClusterJob, context: JobContext): Promise<ClusterResult> {
   const result: ClusterResult = { files: [], inputs: [], newKeys: [] };
-  const secrets = await clusterSecrets(spec, index, context, recorded, result);
+  const secrets = await clusterSecrets(spec, index, { ...context, regenerate }, recorded, result);
   const plain = spec.delivery?.secrets === 'sealed' && context.sealingCertificate ? (clusterSecretObjects(secrets) as PlainSecret[]) : [];
   const sealed = plain.length > 0 ? [await sealedFile(spec, plain, context.outDir, context.sealingCertificate!)] : [];
   result.files.push(...renderCluster(spec, sealed), ...clusterSecretFiles(secrets));
@@ -90,7 +94,10 @@ export async function renderClusterJob({ spec, index, recorded = {} }: ClusterJo
  * issues the components' certificates itself); on GKE, which has no Citadel, the webhook
  * serving certificates of the sidecar injector and galley.
  */
-async function clusterSecrets(spec: ClusterSpec, index: number, req: JobContext, recorded: RecordedSecrets, result: ClusterResult): Promise<ClusterSecrets> {
+/** A job's context with its cluster's choice of new key material. */
+type KeyContext = JobContext & { readonly regenerate: boolean };
+
+async function clusterSecrets(spec: ClusterSpec, index: number, req: KeyContext, recorded: RecordedSecrets, result: ClusterResult): Promise<ClusterSecrets> {
   const sets: readonly string[] = secretsRenderedApartFor(spec.profile, meshValuesFor(spec).platform).map((s) => s.set);
   const serving = SERVING_COMPONENTS.filter((c) => sets.includes(c));
   const shared = sharedServingCert(spec, serving);
@@ -152,7 +159,7 @@ const SERVING_KEY_NAMES: Readonly<Record<ServingComponent, string>> = {
 async function clusterServingCert(
   spec: ClusterSpec,
   component: ServingComponent,
-  req: JobContext,
+  req: KeyContext,
   recorded: Record<string, string>,
   generate: () => Promise<ServingCerts>,
 ): Promise<ResolvedServingCert> {
@@ -161,10 +168,10 @@ async function clusterServingCert(
       path.join(req.outDir, spec.name, SECRETS_DIR, servingCertsDir(component)),
       component,
       { cluster: spec.name, organization: spec.certificates.organization },
-      { regenerate: req.regenerateCa, generate, recorded },
+      { regenerate: req.regenerate, generate, recorded },
     );
   } catch (e) {
-    throw refusal(e);
+    throw refusal(e, spec.name);
   }
 }
 
@@ -180,10 +187,10 @@ function sharedServingCert(spec: ClusterSpec, components: readonly ServingCompon
 }
 
 /** A CaFilesError as the CLI's exit-2 refusal, one line per problem; anything else as is. */
-function refusal(e: unknown): unknown {
+function refusal(e: unknown, cluster: string): unknown {
   if (!(e instanceof CaFilesError)) return e;
   return new CliError(
-    e.problems.map((p) => `asmpkg: ${path.join(e.dir, p.file)}: ${p.reason} (fix or remove it, or pass --regenerate-ca)`).join('\n'),
+    e.problems.map((p) => `asmpkg: ${path.join(e.dir, p.file)}: ${p.reason} (fix or remove it, or pass --regenerate-ca ${cluster})`).join('\n'),
     2,
   );
 }
@@ -192,7 +199,7 @@ function refusal(e: unknown): unknown {
  * The CA of an on-prem cluster: the user's, or one generated once and kept. The user's
  * is always fully checked: it lives outside OUT, so no earlier run vouches for it.
  */
-async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, recorded: Record<string, string>, result: ClusterResult): Promise<CaFiles> {
+async function clusterCa(spec: ClusterSpec, index: number, req: KeyContext, recorded: Record<string, string>, result: ClusterResult): Promise<CaFiles> {
   const field = `clusters[${index}].certificates.dir`;
   const userDir = spec.certificates.dir;
   if (userDir) {
@@ -220,12 +227,12 @@ async function clusterCa(spec: ClusterSpec, index: number, req: JobContext, reco
         rootValidityDays: spec.certificates.rootValidityDays,
         caValidityDays: spec.certificates.validityDays,
       },
-      { regenerate: req.regenerateCa, recorded },
+      { regenerate: req.regenerate, recorded },
     );
     if (generated) result.newKeys.push('CA');
     return ca;
   } catch (e) {
-    throw refusal(e);
+    throw refusal(e, spec.name);
   }
 }
 

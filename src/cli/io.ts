@@ -1,4 +1,5 @@
 import { readStreamCapped } from '../util/input-file';
+import type { OutputFs } from './swap';
 
 /** What a command may use of the process: injected, so commands are testable in memory. */
 export interface CliIO {
@@ -10,6 +11,8 @@ export interface CliIO {
   readonly cwd: string;
   /** Whether stderr is a terminal (progress is shown only there). */
   readonly isTTY?: boolean;
+  /** The file operations synth writes OUT with (default node:fs); tests inject failures (a full disk) here. */
+  readonly fs?: OutputFs;
 }
 
 /** An error that ends a command with a given exit code and message lines. */

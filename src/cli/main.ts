@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { environmentError } from './env-error';
 import { CliError, CliIO, processIO } from './io';
 import { VERSION } from './meta';
 import { escapeControls, escapeControlsPerLine } from '../util/text';
@@ -68,6 +69,12 @@ function exitCodeOf(e: unknown, io: CliIO): number {
       io.stderr(line.startsWith('asmpkg') ? line : `asmpkg: ${line}`);
     }
     return typeof code === 'number' ? code : 2;
+  }
+  // A full disk, a read-only mount, a permission: the user's to fix, not a bug.
+  const env = environmentError(e);
+  if (env) {
+    io.stderr(escapeControls(env.message));
+    return 2;
   }
   io.stderr(`asmpkg: internal error: ${escapeControls(String((e as Error)?.message ?? e))} (please report this)`);
   return 3;

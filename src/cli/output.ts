@@ -1,8 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, promises as fs, writeFileSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import type { RenderedFile } from '../render/types';
+import { environmentError, errnoCause, isEnvironmentError } from './env-error';
+import { refuseTrackedSecrets } from './git-secrets';
 import { CliError } from './io';
+import { acquireDirLock, DirLock, LockOptions } from './lock';
+import { PACKAGE_DIRS } from '../catalog/layout';
+import { Checkpoint, exists, filesBelow, OutputFs, planSwap, recoverInterrupted, removeWork, rollBack, rollForward, SwapDirs, writeJournal } from './swap';
+
+export type { OutputFs } from './swap';
 
 /** Refuses a relative path that could leave its directory. */
 export function assertInside(rel: string): void {
@@ -12,34 +18,84 @@ export function assertInside(rel: string): void {
   }
 }
 
+export interface OutputOptions {
+  /** How OUT is named in messages (default: its path). */
+  readonly shown?: string;
+  /** File operations (tests inject failures); default node:fs. */
+  readonly fs?: OutputFs;
+  /** Called between the steps of writing OUT (tests stop the process there); see test-seams.ts. */
+  readonly checkpoint?: Checkpoint;
+  /** How long to wait for another run's lock on OUT, and what to say meanwhile. */
+  readonly lock?: LockOptions;
+  /** Takes lines for stderr: what recovery did, leftovers of older versions. */
+  readonly notice?: (line: string) => void;
+}
+
 /**
- * Writes a run's output so that OUT changes all at once or not at all: files go to a
- * staging directory beside OUT as they are rendered ({@link add}), then each top-level
- * entry (cluster directory, index.yaml) is swapped in by rename ({@link commit}). Until
- * the swap starts, a failure or signal leaves OUT exactly as it was. Entries of OUT
- * that asmpkg did not write are left alone.
+ * Writes a run's output so that OUT changes all at once or not at all, and so that a
+ * run killed at any point is finished by the next one (see swap.ts): {@link open} locks
+ * OUT and recovers an interrupted run; files go to a staging directory inside OUT as
+ * they are rendered ({@link add}); {@link commit} swaps them in. Until the swap starts, a
+ * failure or signal leaves OUT exactly as it was. Entries of OUT that asmpkg did not
+ * write are left alone.
  */
 export class AtomicOutput {
+  private readonly fs: OutputFs;
+  private readonly dirs: SwapDirs;
+  private readonly checkpoint: Checkpoint;
+  private lock?: DirLock;
+  /** OUT did not exist: a run that fails removes it again. */
+  private createdOut = false;
   private staging?: string;
-  private trash?: string;
   private swapping = false;
   /** Set by cleanup: the run is over or being abandoned, and nothing more is written. */
   private closed = false;
+  private done = false;
   /** Top-level entries written so far, and the secret files among them (paths relative to OUT). */
   private readonly entries = new Set<string>();
   private readonly secrets: string[] = [];
   /** Directories of staging already made, so each costs one mkdir. */
   private readonly made = new Set<string>();
 
-  constructor(readonly outDir: string) {}
+  constructor(
+    readonly outDir: string,
+    private readonly options: OutputOptions = {},
+  ) {
+    this.fs = options.fs ?? nodeFs;
+    this.dirs = new SwapDirs(outDir);
+    this.checkpoint = options.checkpoint ?? (() => undefined);
+  }
 
-  /** Checks that OUT can be written and makes the staging directory beside it. */
+  private get shown(): string {
+    return this.options.shown ?? this.outDir;
+  }
+
+  /**
+   * Makes OUT if needed, takes its lock (waiting for another run, or exit 2 naming it),
+   * finishes or drops what an interrupted run left, and makes the staging directory.
+   */
   async open(): Promise<void> {
-    await this.prepareParent();
-    const parent = path.dirname(this.outDir);
-    this.staging = await fs.mkdtemp(path.join(parent, `.${path.basename(this.outDir)}.asmpkg-new-`));
-    // mkdtemp makes it 0700; it becomes OUT itself when OUT is new.
-    await fs.chmod(this.staging, 0o755);
+    try {
+      const stat = this.lstat(this.outDir);
+      if (stat && !stat.isDirectory()) throw new CliError(`asmpkg: --out ${this.outDir}: exists and is not a directory`, 2);
+      if (!stat) {
+        this.fs.mkdirSync(this.outDir, { recursive: true });
+        this.createdOut = true;
+      }
+    } catch (e) {
+      if (!isEnvironmentError(e)) throw e;
+      throw new CliError(`asmpkg: --out ${this.outDir}: not writable: ${errnoCause(e)}`, 2);
+    }
+    this.lock = await acquireDirLock(this.outDir, { command: 'synth', shown: this.shown, ...this.options.lock });
+    if (this.closed) return this.cleanup();
+    this.checkpoint('locked');
+    const recovered = recoverInterrupted(this.fs, this.dirs, this.shown);
+    if (recovered) this.options.notice?.(recovered);
+    for (const line of olderLeftovers(this.outDir)) this.options.notice?.(line);
+    // 0700: the staging holds key material.
+    this.fs.mkdirSync(this.dirs.work, { mode: 0o700 });
+    this.fs.mkdirSync(this.dirs.staging, { mode: 0o755 });
+    this.staging = this.dirs.staging;
   }
 
   /**
@@ -60,10 +116,10 @@ export class AtomicOutput {
       const target = path.join(staging, f.path);
       this.makeDir(path.dirname(target), secretDirs.has(path.dirname(f.path)));
       const mode = f.mode ?? (f.secret ? 0o600 : 0o644);
-      writeFileSync(target, f.content, { mode });
+      this.fs.writeFileSync(target, f.content, { mode });
       // The mode given to a write is filtered by the umask; secrets must be exactly 0600.
       if (f.secret) {
-        chmodSync(target, mode);
+        this.fs.chmodSync(target, mode);
         this.secrets.push(f.path);
       }
       this.entries.add(f.path.split('/')[0]);
@@ -72,28 +128,119 @@ export class AtomicOutput {
 
   /**
    * Swaps everything added into OUT and removes `stale` entries (ones an earlier run
-   * wrote that this run no longer renders). With `gitIgnoredSecrets`, first refuses
+   * wrote that this run no longer renders). `replacedKeys` names the clusters whose key
+   * material the run replaced on purpose. With `gitIgnoredSecrets`, first refuses
    * secrets Git would track.
    */
-  async commit(stale: readonly string[], checks: { gitIgnoredSecrets: boolean }): Promise<void> {
+  async commit(stale: readonly string[], checks: { gitIgnoredSecrets: boolean; replacedKeys?: readonly string[] }): Promise<void> {
     if (!this.staging) throw new Error('AtomicOutput.commit before open');
-    if (checks.gitIgnoredSecrets) refuseTrackedSecrets(this.staging, this.outDir, this.secrets);
-    await this.swapIn([...this.entries], stale);
+    this.checkpoint('staged');
+    if (checks.gitIgnoredSecrets) {
+      const stagedRel = path.relative(this.outDir, this.staging);
+      refuseTrackedSecrets(this.outDir, this.secrets, (rel) => path.posix.join(stagedRel, rel));
+    }
+    this.refuseDroppingSecrets();
+    const plan = planSwap([...this.entries], stale, checks.replacedKeys ?? []);
+    // Synchronous from here to the end: a signal is handled only once the swap is complete.
+    this.swapping = true;
+    try {
+      writeJournal(this.fs, this.dirs, plan);
+      this.checkpoint('journal');
+      try {
+        rollForward(this.fs, this.dirs, plan, this.checkpoint);
+      } catch (e) {
+        throw this.swapFailed(e, plan);
+      }
+      this.checkpoint('swapped');
+      plan.phase = 'done';
+      writeJournal(this.fs, this.dirs, plan);
+      this.checkpoint('done');
+      this.staging = undefined;
+      this.done = true;
+      removeWork(this.fs, this.dirs, this.checkpoint);
+    } finally {
+      this.swapping = false;
+    }
+    this.closed = true;
+    this.releaseLock();
+  }
+
+  /** A rename of the swap failed: put the previous output back if possible, and say which it was. */
+  private swapFailed(e: unknown, plan: ReturnType<typeof planSwap>): unknown {
+    if (rollBack(this.fs, this.dirs, plan)) {
+      try {
+        this.fs.rmSync(this.dirs.journal, { force: true });
+      } catch {
+        // the staging is dropped by cleanup, or by the next run
+      }
+      return environmentError(e, `; the previous output was put back`) ?? e;
+    }
+    this.staging = undefined; // cleanup must not remove the journal and what it records
+    this.closed = true;
+    this.releaseLock();
+    return (
+      environmentError(e, `; the swap into ${this.shown} is unfinished: the next asmpkg synth into it finishes it`) ??
+      (e instanceof CliError ? e : new CliError(`asmpkg: ${this.shown}: the swap failed (${(e as Error).message}); the next asmpkg synth into it finishes it`, 2))
+    );
+  }
+
+  /**
+   * A cluster's directory is replaced whole; a file in its secrets/ that this run does not
+   * write again (a key put there by hand, one of a set the cluster no longer uses) would
+   * go with it. Refused, naming each, before anything changes.
+   */
+  private refuseDroppingSecrets(): void {
+    const lines: string[] = [];
+    for (const name of [...this.entries].sort()) {
+      const secrets = path.join(this.outDir, name, PACKAGE_DIRS.secrets);
+      for (const rel of filesBelow(this.fs, secrets)) {
+        if (!exists(this.fs, path.join(this.staging!, name, PACKAGE_DIRS.secrets, rel))) {
+          lines.push(
+            `asmpkg: ${path.join(secrets, rel)}: asmpkg does not write this file, and replacing ${name}'s package would delete it; ` +
+              `move it out of ${this.shown} first`,
+          );
+        }
+      }
+    }
+    if (lines.length > 0) throw new CliError(lines.join('\n'), 2);
   }
 
   private makeDir(dir: string, secret: boolean): void {
     if (this.made.has(dir)) return;
-    mkdirSync(dir, { recursive: true, mode: secret ? 0o700 : 0o755 });
-    if (secret) chmodSync(dir, 0o700);
+    this.fs.mkdirSync(dir, { recursive: true, mode: secret ? 0o700 : 0o755 });
+    if (secret) this.fs.chmodSync(dir, 0o700);
     this.made.add(dir);
   }
 
-  /** Removes staging and trash and ends the run's writing; safe to call at any time, also from a signal handler. */
-  async cleanup(): Promise<void> {
-    const dirs = [this.staging, this.trash];
-    this.staging = this.trash = undefined;
+  /**
+   * Drops the staging, releases the lock and, if this run made OUT, removes it again;
+   * ends the run's writing. Safe to call at any time, also from a signal handler; leaves
+   * a started swap to the next run.
+   */
+  cleanup(): void {
     this.closed = true;
-    for (const dir of dirs) if (dir) await fs.rm(dir, { recursive: true, force: true });
+    if (this.swapping) return;
+    if (this.staging) {
+      try {
+        this.fs.rmSync(this.dirs.work, { recursive: true, force: true });
+      } catch {
+        // what is left is dropped by the next run, which says so
+      }
+      this.staging = undefined;
+    }
+    this.releaseLock();
+    if (this.createdOut) {
+      try {
+        this.fs.rmdirSync(this.outDir);
+      } catch {
+        // not empty: another run has started in it
+      }
+    }
+  }
+
+  /** Whether the swap is complete: OUT holds this run's output. */
+  get committed(): boolean {
+    return this.done;
   }
 
   /** Whether OUT is being changed right now (a signal then waits for the swap to end). */
@@ -101,105 +248,38 @@ export class AtomicOutput {
     return this.swapping;
   }
 
-  private async prepareParent(): Promise<void> {
-    const stat = await fs.lstat(this.outDir).catch(() => undefined);
-    if (stat && !stat.isDirectory()) throw new CliError(`asmpkg: --out ${this.outDir}: exists and is not a directory`, 2);
-    try {
-      await fs.mkdir(path.dirname(this.outDir), { recursive: true });
-      await fs.access(path.dirname(this.outDir), fs.constants.W_OK);
-      if (stat) await fs.access(this.outDir, fs.constants.W_OK);
-    } catch (e) {
-      throw new CliError(`asmpkg: --out ${this.outDir}: not writable (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 2);
-    }
+  private releaseLock(): void {
+    this.lock?.release();
+    this.lock = undefined;
   }
 
-  private async swapIn(written: readonly string[], stale: readonly string[]): Promise<void> {
-    const staging = this.staging!;
-    const parent = path.dirname(this.outDir);
-    const base = path.basename(this.outDir);
-    const outExists = await fs.lstat(this.outDir).then(() => true, () => false);
-    this.swapping = true;
+  private lstat(p: string): nodeFs.Stats | undefined {
     try {
-      if (!outExists) {
-        await fs.rename(staging, this.outDir);
-        this.staging = undefined;
-        return;
-      }
-      this.trash = await fs.mkdtemp(path.join(parent, `.${base}.asmpkg-old-`));
-      const trash = this.trash;
-      const replaced = [...written, ...stale];
-      const isWritten = new Set(written);
-      // What has been moved so far, to put back if a rename fails half way: the old
-      // entries (with any CA key they hold) must never be lost.
-      const movedOut: string[] = [];
-      const movedIn: string[] = [];
-      try {
-        for (const name of replaced) {
-          assertInside(name);
-          const current = path.join(this.outDir, name);
-          if (await fs.lstat(current).then(() => true, () => false)) {
-            await fs.rename(current, path.join(trash, name));
-            movedOut.push(name);
-          }
-          if (isWritten.has(name)) {
-            await fs.rename(path.join(staging, name), current);
-            movedIn.push(name);
-          }
-        }
-      } catch (e) {
-        for (const name of movedIn) await fs.rename(path.join(this.outDir, name), path.join(staging, name)).catch(() => undefined);
-        for (const name of movedOut) await fs.rename(path.join(trash, name), path.join(this.outDir, name)).catch(() => undefined);
-        throw new CliError(`asmpkg: --out ${this.outDir}: could not swap in the new output (${(e as NodeJS.ErrnoException).code ?? 'error'}); the previous output was put back`, 2);
-      }
-    } finally {
-      this.swapping = false;
+      return this.fs.lstatSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
     }
-    await this.cleanup();
   }
 }
 
 /**
- * Secrets must never be committed by accident: in a Git work tree each secret file must
- * be ignored (the package's own secrets/.gitignore does that, unless something overrides
- * it), and must not already be tracked (ignore rules do not apply to tracked files).
+ * Earlier versions of asmpkg staged beside OUT (`.OUT.asmpkg-new-*`) and moved replaced
+ * entries there too (`.OUT.asmpkg-old-*`); a killed run left them, sometimes with the
+ * only copy of a key. They are named on every render, never touched.
  */
-function refuseTrackedSecrets(staging: string, outDir: string, secrets: readonly string[]): void {
-  if (secrets.length === 0 || !insideGitWorkTree(staging)) return;
-  const tracked = trackedFiles(path.dirname(outDir), secrets.map((rel) => path.join(outDir, rel)));
-  if (tracked.length > 0) {
-    throw new CliError(
-      `asmpkg: ${tracked[0]}: a secret asmpkg writes is tracked by Git; remove it from the index ` +
-        `(git rm --cached ${tracked[0]}) and keep secrets/ ignored, or render to a directory outside the repository`,
-      2,
-    );
-  }
-  for (const rel of secrets) {
-    try {
-      execFileSync('git', ['check-ignore', '-q', rel], { cwd: staging, stdio: 'ignore' });
-    } catch {
-      throw new CliError(
-        `asmpkg: ${rel}: this secret would not be ignored by Git in the work tree around --out; ` +
-          `add the secrets/ directories to .gitignore (or render to a directory outside the repository)`,
-        2,
-      );
-    }
-  }
-}
-
-/** Which of the given paths Git tracks (paths as given, relative to `cwd` in the output). */
-function trackedFiles(cwd: string, files: readonly string[]): string[] {
+function olderLeftovers(outDir: string): string[] {
+  const parent = path.dirname(outDir);
+  const prefix = `.${path.basename(outDir)}.asmpkg-`;
+  let names: string[];
   try {
-    const out = execFileSync('git', ['ls-files', '-z', '--', ...files], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-    return out.split('\0').filter(Boolean);
+    names = nodeFs.readdirSync(parent).filter((n) => n.startsWith(prefix) && /^(new|old)-/.test(n.slice(prefix.length)));
   } catch {
     return [];
   }
-}
-
-function insideGitWorkTree(dir: string): boolean {
-  try {
-    return execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() === 'true';
-  } catch {
-    return false;
-  }
+  return names.sort().map(
+    (n) =>
+      `asmpkg: warning: ${path.join(parent, n)} was left by an interrupted run of an earlier asmpkg and may hold key material: ` +
+      `restore what you need from it, then remove it`,
+  );
 }

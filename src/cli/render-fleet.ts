@@ -12,9 +12,12 @@ import { PACKAGE_DIRS } from '../catalog/layout';
 import { INDEX_FILE, IndexCluster, indexedFile, IndexInput, parsePreviousIndex, PreviousIndex, renderIndex } from '../render/index-file';
 import type { RenderedFile } from '../render/types';
 import type { ClusterJob, ClusterResult, JobContext, WorkerInput, WorkerMessage } from './cluster-job';
+import { errnoFromData } from './env-error';
 import { CliError } from './io';
 import { GENERATOR } from './meta';
 import { GITOPS_DIR } from '../config/gitops';
+import { missingKeyProblems } from './missing-keys';
+import { refuseOversizedSecrets } from './secret-size';
 import { forEachLimited } from '../util/concurrency';
 
 export interface FleetRequest {
@@ -22,7 +25,8 @@ export interface FleetRequest {
   readonly shown: string;
   readonly outDir: string;
   readonly fingerprint: string;
-  readonly regenerateCa: boolean;
+  /** Clusters whose key material is replaced by new (--regenerate-ca). */
+  readonly regenerate: ReadonlySet<string>;
   /** Remove clusters no longer in the config even when they hold key material. */
   readonly prune?: boolean;
   /** Directory of the config file, where its relative paths start. */
@@ -65,23 +69,26 @@ export function parseFleet(text: string, shown: string): { specs: ClusterSpec[];
 /**
  * Prepares each cluster's key material (CA, serving certificates) and renders its
  * package, handing the files to `req.sink`; returns the index and what changed.
- * Refuses, before rendering anything, to drop a cluster whose secrets/ hold keys.
+ * Refuses, before rendering anything, to drop a cluster whose secrets/ hold keys, or to
+ * make new keys where recorded ones went missing (every such cluster, one line each).
  */
 export async function renderFleet(specs: readonly ClusterSpec[], req: FleetRequest): Promise<FleetResult> {
   const names = new Set(specs.map((s) => s.name));
   const previous = await readPreviousIndex(req.outDir);
   const stale: string[] = previous.clusters.filter((name) => !names.has(name));
-  await refuseLosingKeys(req, stale);
+  const refusals = [...(await losingKeysProblems(req, stale)), ...missingKeyProblems(specs, previous.keyFiles, req.outDir, req.regenerate)];
+  if (refusals.length > 0) throw new CliError(refusals.join('\n'), 2);
 
   const context: JobContext = {
     outDir: req.outDir,
     configDir: req.configDir,
     configName: req.shown,
-    regenerateCa: req.regenerateCa,
     ...(req.sealingCertificate ? { sealingCertificate: req.sealingCertificate.pem } : {}),
   };
   // --regenerate-ca reads nothing back, so the digests would only weigh on the workers' input.
-  const jobs: ClusterJob[] = specs.map((spec, index) => ({ spec, index, ...(req.regenerateCa ? {} : { recorded: previous.secrets.get(spec.name) }) }));
+  const jobs: ClusterJob[] = specs.map((spec, index) =>
+    req.regenerate.has(spec.name) ? { spec, index, regenerate: true } : { spec, index, recorded: previous.secrets.get(spec.name) },
+  );
   const indexClusters: IndexCluster[] = new Array(specs.length);
   const inputs: IndexInput[][] = new Array(specs.length);
   const newKeys: { cluster: string; keys: readonly string[] }[][] = new Array(specs.length);
@@ -89,6 +96,7 @@ export async function renderFleet(specs: readonly ClusterSpec[], req: FleetReque
   await renderClusters(jobs, context, (i, result) => {
     const spec = specs[i];
     const placed = result.files.map((f) => ({ ...f, path: `${spec.name}/${f.path}` }));
+    refuseOversizedSecrets(spec.name, placed, req.outDir);
     req.sink(placed);
     indexClusters[i] = { name: spec.name, profile: spec.profile, files: placed.map(indexedFile) };
     inputs[i] = result.inputs;
@@ -170,7 +178,10 @@ function renderOnWorkers(all: readonly ClusterJob[], context: JobContext, count:
       const worker = new Worker(WORKER_SCRIPT, { workerData: { jobs, context } satisfies WorkerInput });
       workers.push(worker);
       worker.on('message', (message: WorkerMessage) => {
-        if ('error' in message) return fail(message.error.exitCode === undefined ? new Error(message.error.message) : new CliError(message.error.message, message.error.exitCode));
+        if ('error' in message) {
+          const { error } = message;
+          return fail(error.errno ? errnoFromData(error.errno) : error.exitCode === undefined ? new Error(error.message) : new CliError(error.message, error.exitCode));
+        }
         try {
           finished(message.index, message.result);
         } catch (e) {
@@ -196,22 +207,16 @@ function renderOnWorkers(all: readonly ClusterJob[], context: JobContext, count:
  * would take its secrets/ with it: the only copy of a generated CA key. Refuse unless
  * the user asked for it.
  */
-async function refuseLosingKeys(req: FleetRequest, stale: readonly string[]): Promise<void> {
-  if (req.prune) return;
+async function losingKeysProblems(req: FleetRequest, stale: readonly string[]): Promise<string[]> {
+  if (req.prune) return [];
   const holding: string[] = [];
   for (const name of stale) {
     if (await fs.stat(path.join(req.outDir, name, PACKAGE_DIRS.secrets)).then(() => true, () => false)) holding.push(name);
   }
-  if (holding.length === 0) return;
-  throw new CliError(
-    holding
-      .map(
-        (name) =>
-          `asmpkg: ${path.join(req.outDir, name)}: cluster ${name} is no longer in the config and its secrets/ holds key material; ` +
-          `move that away first, or pass --prune to delete it with the cluster`,
-      )
-      .join('\n'),
-    2,
+  return holding.map(
+    (name) =>
+      `asmpkg: ${path.join(req.outDir, name)}: cluster ${name} is no longer in the config and its secrets/ holds key material; ` +
+      `move that away first, or pass --prune to delete it with the cluster`,
   );
 }
 

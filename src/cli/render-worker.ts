@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { forEachLimited } from '../util/concurrency';
 import { renderClusterJob, WorkerInput, WorkerMessage } from './cluster-job';
+import { errnoData } from './env-error';
 
 async function run(input: WorkerInput): Promise<void> {
   // A few clusters at once, so what runs on libuv's threads (RSA key generation, reading
@@ -21,6 +22,6 @@ const LANES = 4;
 run(workerData as WorkerInput).catch((e: unknown) => {
   const exitCode = (e as { exitCode?: unknown })?.exitCode;
   parentPort!.postMessage({
-    error: { message: (e as Error)?.message ?? String(e), exitCode: typeof exitCode === 'number' ? exitCode : undefined },
+    error: { message: (e as Error)?.message ?? String(e), exitCode: typeof exitCode === 'number' ? exitCode : undefined, errno: errnoData(e) },
   } satisfies WorkerMessage);
 });

@@ -63,6 +63,12 @@ export interface PreviousIndex {
   readonly secrets: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** Whether it lists GitOps controller objects (OUT/gitops/). */
   readonly gitops?: boolean;
+  /**
+   * By cluster, the PEM files of its secrets/ the index lists (paths below secrets/),
+   * whichever version wrote it: key material that existed, which a run must not silently
+   * replace when it has gone missing (a fresh clone, where secrets/ is git-ignored).
+   */
+  readonly keyFiles: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -75,15 +81,21 @@ export function parsePreviousIndex(text: string, generator: string): PreviousInd
   const clusters = [...text.matchAll(/^ {2}- name: ([a-z0-9-]+)$/gm)].map((m) => m[1]);
   const secrets = new Map<string, Record<string, string>>();
   const gitops = /^gitops:$/m.test(text);
-  // Another version may have accepted key material this one refuses: its record vouches for nothing.
+  const keyFiles = new Map<string, string[]>();
   const clustersAt = text.indexOf('\nclusters:');
-  if (/^generator: (.*)$/m.exec(text)?.[1] !== generator || clustersAt === -1) return { clusters, secrets, gitops };
+  if (clustersAt === -1) return { clusters, secrets, gitops, keyFiles };
+  // Another version may have accepted key material this one refuses: its record vouches for nothing.
+  const vouches = /^generator: (.*)$/m.exec(text)?.[1] === generator;
   // Only the PEM files, the ones read back: the record is copied to every render worker.
   for (const m of text.slice(clustersAt).matchAll(/^ *- path: ([a-z0-9-]+)\/secrets\/([^\s/]+(?:\/[^\s/]+)?\.pem)\n *sha256: ([0-9a-f]{64})$/gm)) {
     const [, cluster, file, digest] = m;
+    let files = keyFiles.get(cluster);
+    if (!files) keyFiles.set(cluster, (files = []));
+    files.push(file);
+    if (!vouches) continue;
     let recorded = secrets.get(cluster);
     if (!recorded) secrets.set(cluster, (recorded = {}));
     recorded[file] = digest;
   }
-  return { clusters, secrets, gitops };
+  return { clusters, secrets, gitops, keyFiles };
 }

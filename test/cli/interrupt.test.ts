@@ -17,6 +17,7 @@ describe('an interrupted synth (needs lib/ built, as `npm test` does)', () => {
     ['SIGTERM', 150],
     ['SIGINT', 400],
     ['SIGTERM', 800],
+    ['SIGHUP', 400],
   ] as const)('%s after %d ms', async (signal, delay) => {
     const dir = tempDir();
     const out = path.join(dir, 'out');
@@ -33,13 +34,17 @@ describe('an interrupted synth (needs lib/ built, as `npm test` does)', () => {
 
     const after = treeState(out);
     const names = readdirSync(out).sort();
-    if (code === 0) {
-      // The run finished before the signal: OUT is the complete new render.
+    if (code === 0 || names.some((n) => n.startsWith('x0'))) {
+      // The swap finished before the signal was handled: OUT is the complete new render.
+      expect([0, 129, 130, 143]).toContain(code);
       expect(names.filter((n) => n.startsWith('x0'))).toHaveLength(60);
+      expect(names.filter((n) => n.startsWith('c0'))).toEqual([]);
     } else {
-      expect(code === 130 || code === 143 || code === null).toBe(true);
+      expect(code === 129 || code === 130 || code === 143 || code === null).toBe(true);
       expect(after).toEqual(before);
     }
     expect(readdirSync(dir).filter((n) => n.includes('.asmpkg-'))).toEqual([]);
+    // Neither the staging nor the lock is left in OUT.
+    expect(readdirSync(out).filter((n) => n.startsWith('.asmpkg'))).toEqual([]);
   });
 });

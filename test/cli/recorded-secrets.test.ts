@@ -64,7 +64,9 @@ function replace(out: string, files: Readonly<Record<string, string>>, { record 
   writeFileSync(indexFile, index);
 }
 
-const refusalLine = (file: string, reason: string) => `asmpkg: ${file}: ${reason} (fix or remove it, or pass --regenerate-ca)`;
+/** The refusal of a kept key set names its cluster (the directory above secrets/) for --regenerate-ca. */
+const refusalLine = (file: string, reason: string) =>
+  `asmpkg: ${file}: ${reason} (fix or remove it, or pass --regenerate-ca ${/([a-z0-9-]+)\/secrets\//.exec(file)![1]})`;
 
 describe('re-rendering into an OUT whose index records the key material', () => {
   const fleet = configText(GKE_CLUSTER, ISTIOCTL_CLUSTER, ONPREM_CLUSTER);
@@ -174,7 +176,7 @@ describe('re-rendering into an OUT whose index records the key material', () => 
     const w = workspace(fleet);
     expect((await w.synth()).code).toBe(0);
     const secrets = secretsState(w.out);
-    expect((await w.synth('--regenerate-ca', '--quiet')).code).toBe(0);
+    expect((await w.synth('--regenerate-ca=all', '--quiet')).code).toBe(0);
     const after = secretsState(w.out);
     const changed = Object.keys(secrets).filter((f) => f.endsWith('.pem') && after[f] !== secrets[f]);
     expect(changed).toHaveLength(4 + 2 * 6);
@@ -211,7 +213,7 @@ describe('a fleet rendered on worker threads (needs lib/ built, as `npm test` do
     replace(w.out, Object.fromEntries(Object.entries(expired).map(([name, text]) => [`${dir}/${name}`, text])), { record: true });
     const recorded = synth(w);
     expect(recorded.code).toBe(2);
-    expect(recorded.stderr).toMatch(new RegExp(`^asmpkg: ${path.join(w.out, dir)}/cert-chain\\.pem: certificate ".*" expired at 20\\d\\d-.*--regenerate-ca\\)$`));
+    expect(recorded.stderr).toMatch(new RegExp(`^asmpkg: ${path.join(w.out, dir)}/cert-chain\\.pem: certificate ".*" expired at 20\\d\\d-.*--regenerate-ca c00003\\)$`));
     rmSync(path.join(w.out, 'index.yaml'));
     expect(synth(w)).toEqual(recorded);
   });

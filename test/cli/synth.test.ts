@@ -109,7 +109,7 @@ describe('asmpkg synth', () => {
     expect(treeState(other)).toEqual(after);
 
     // --regenerate-ca replaces the injector and galley certificates too (and the CA), nothing else.
-    expect((await run(['synth', '-c', w.config, '-o', other, '--regenerate-ca'], w.dir)).code).toBe(0);
+    expect((await run(['synth', '-c', w.config, '-o', other, '--regenerate-ca=all'], w.dir)).code).toBe(0);
     const regenerated = treeState(other);
     const changed = Object.keys(after).filter((f) => regenerated[f] !== after[f]).sort();
     expect(changed).toEqual(
@@ -229,7 +229,7 @@ describe('asmpkg synth', () => {
     const before = treeState(w.out);
     const r = await run(['synth', '-c', w.config, '-o', w.out], w.dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`asmpkg: ${key}: does not match the public key of the first certificate of cert-chain.pem (fix or remove it, or pass --regenerate-ca)`);
+    expect(r.stderr).toBe(`asmpkg: ${key}: does not match the public key of the first certificate of cert-chain.pem (fix or remove it, or pass --regenerate-ca asm-gke)`);
     expect(treeState(w.out)).toEqual(before);
     expect((await run(['synth', '-c', w.config, '-o', w.out, '--regenerate-ca'], w.dir)).code).toBe(0);
     expect(readFileSync(key, 'utf8')).not.toBe(readFileSync(path.join(other.out, 'asm-gke/secrets/sidecar-injector/key.pem'), 'utf8'));
@@ -273,7 +273,7 @@ describe('asmpkg synth', () => {
     const w = workspace(configText(GKE_CLUSTER, ONPREM_CLUSTER));
     const first = await run(['synth', '-c', w.config, '-o', w.out], w.dir);
     expect(first.stdout).toMatch(/made key material for 2 clusters; it stays in .*\/<cluster>\/secrets\/ \(never commit it\)/);
-    const again = await run(['synth', '-c', w.config, '-o', w.out, '--regenerate-ca', '--quiet'], w.dir);
+    const again = await run(['synth', '-c', w.config, '-o', w.out, '--regenerate-ca=all', '--quiet'], w.dir);
     expect(again.code).toBe(0);
     expect(again.stderr.split('\n')).toEqual([
       expect.stringMatching(/^asmpkg: asm-gke: new sidecar injector certificate and galley certificate in .*asm-gke\/secrets\/; apply it, then restart/),

@@ -135,7 +135,7 @@ describe('a secret Git would not ignore', () => {
     expect(ignored(w.dir, `out/${SECRETS}/ca-key.pem`)).toBe(false);
     const before = treeState(w.out);
 
-    const r = await run(['synth', '--config', 'asmpkg.yaml', '--out', 'out', '--regenerate-ca'], w.dir);
+    const r = await run(['synth', '--config', 'asmpkg.yaml', '--out', 'out', '--regenerate-ca=all'], w.dir);
     expect({ exit: r.code, stderr: r.stderr }).toMatchObject({ exit: 2 });
     const lines = stderrLines(r);
     expect(lines.filter((l) => STACK_LINE.test(l))).toEqual([]);

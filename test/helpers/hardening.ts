@@ -1,5 +1,6 @@
 /** Helpers of the hardening tests (test/hardening/). */
 import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import type { RunResult } from './cli';
 import { configText, GKE_CLUSTER } from './config';
 
@@ -11,9 +12,16 @@ export function stderrLines(r: RunResult): string[] {
   return r.stderr === '' ? [] : r.stderr.split('\n');
 }
 
-/** Staging or trash directories an interrupted or failed write could leave beside OUT. */
+/**
+ * What an interrupted or failed write could leave: staging or trash beside OUT (older
+ * versions), or the work directory and lock inside OUT (any directory of `parent`).
+ */
 export function leftoverStaging(parent: string): string[] {
-  return readdirSync(parent).filter((n) => /\.asmpkg-/.test(n));
+  const beside = readdirSync(parent).filter((n) => /\.asmpkg-/.test(n));
+  const inside = readdirSync(parent, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .flatMap((e) => readdirSync(path.join(parent, e.name)).filter((n) => n.startsWith('.asmpkg')).map((n) => `${e.name}/${n}`));
+  return [...beside, ...inside];
 }
 
 /** A valid config padded with comment lines to at least `bytes` bytes. */
