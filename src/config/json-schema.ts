@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isAsmProfile, PROFILES, type Profile } from '../catalog/profiles';
 import { MATRIX_PROFILES, OptionField, optionFeatures, SUPPORT_MATRIX } from '../catalog/support-matrix';
 import { ASM_MACHINE_TYPE, COUNTS, platformVersionPattern } from './field-rules';
+import { UNSAFE_CHARACTERS_PATTERN } from '../util/text';
 import { configSchema } from './load';
 import { platformVersions } from './rules';
 import { isProfileField, PROFILE_FIELDS, profileHasField, requiredFields } from './profile-fields';
@@ -32,6 +33,7 @@ export function configJsonSchema(): string {
   delete ((cluster.properties as Json).nodePool as Json).required;
   cluster.allOf = PROFILES.map((p) => ({ if: profileIs([p]), then: refusedFields(p) }));
   doc.allOf = [...requiredRules(), ...asmDefaultRules()];
+  refuseUnsafeText(doc);
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
@@ -78,6 +80,25 @@ function refusedFields(p: Profile): Json {
 }
 
 const OPTION_FIELDS: readonly OptionField[] = [...new Set(SUPPORT_MATRIX.flatMap((f) => (f.option && f.option.field.includes('.') ? [f.option.field] : [])))];
+
+/**
+ * What every string of the config must not hold (rules.ts unsafeStringProblems): unsafe
+ * characters (util/text.ts), kpt setter markers and Go template delimiters.
+ */
+const UNSAFE_TEXT = `${UNSAFE_CHARACTERS_PATTERN}|\\$\\{|\\{\\{|\\}\\}`;
+
+function refuseUnsafeText(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(refuseUnsafeText);
+  if (typeof node !== 'object' || node === null) return;
+  const n = node as Json;
+  const type = n.type;
+  if ((type === 'string' || (Array.isArray(type) && type.includes('string'))) && n.enum === undefined) {
+    const rule = { not: { pattern: UNSAFE_TEXT } };
+    if (n.not === undefined) Object.assign(n, rule);
+    else n.allOf = [...((n.allOf as Json[] | undefined) ?? []), rule];
+  }
+  for (const value of Object.values(n)) refuseUnsafeText(value);
+}
 
 /**
  * A default below ASM's minimums (`defaults.nodePool.nodeCount: 2`) is fine for the other

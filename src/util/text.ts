@@ -14,6 +14,9 @@
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u115f\u1160\u3164\uffa0]|(?! )\p{Zs}/gu;
 const UNSAFE_ONE = new RegExp(UNSAFE.source, 'u');
 
+/** The unsafe characters as a regular expression source (`u` flag), for the config's JSON Schema. */
+export const UNSAFE_CHARACTERS_PATTERN = UNSAFE.source;
+
 /** A code point as `U+XXXX`. */
 export function codePointName(ch: string): string {
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -68,6 +68,9 @@ describe('the JSON Schema says what the CLI says (issue 14)', () => {
     ['stackdriver metrics on-prem', { clusters: [{ ...onprem, telemetry: { metrics: 'stackdriver' } }] }],
     ["a gke cluster's own adminUser", { clusters: [{ ...gke, adminUser: 'a@example.com' }] }],
     ['an IPv6 VIP', { clusters: [{ ...onprem, ingress: { loadBalancerIP: 'fd00::1' } }] }],
+    ['a non-breaking space in free text', { clusters: [{ ...onprem, certificates: { organization: 'Example\u00a0Corp' } }] }],
+    ['Go template delimiters in free text', { clusters: [{ ...onprem, certificates: { organization: 'Example {{ .Values }}' } }] }],
+    ['a kpt setter marker in a namespace policy issuer', { clusters: [{ ...gke, mesh: { namespacePolicies: [{ namespace: 'a', origins: [{ issuer: '${iss}' }], originIsOptional: true, principalBinding: 'USE_ORIGIN' }] } }] }],
   ])('refuses %s', (_name, config) => {
     expect(ok(config)).toBe(false);
   });
