@@ -64,6 +64,17 @@ describe('anthoscli vet reports nothing for the gke profile', () => {
   });
 });
 
+test.each(PACKAGE_PROFILES.filter((p) => fs.existsSync(path.join(PACKAGES_DIR, p, 'config-connector'))))(
+  'anthoscli vet reports nothing for the Config Connector resources of the committed %s package after asmpkg set',
+  async (profile) => {
+    const dir = path.join(work, `vet-cc-${profile}`);
+    copyTree(path.join(PACKAGES_DIR, profile), dir);
+    const values = valuesForPackage(readTree(dir), UNSEEN_VALUES);
+    expect((await run(['set', dir, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], work)).code).toBe(0);
+    expect(vetProblems(path.join(dir, 'config-connector'))).toEqual([]);
+  },
+);
+
 describe('kpt 1.x and anthoscli fetch and read every committed package', () => {
   // the committed packages/ in a git repository of their own, as users get them
   const repo = path.join(work, 'repo');
@@ -87,6 +98,11 @@ describe('kpt 1.x and anthoscli fetch and read every committed package', () => {
     const dir = path.join(ws, profile);
     const values = valuesForPackage(readTree(dir), UNSEEN_VALUES);
     expect((await run(['set', dir, ...Object.entries(values).map(([k, v]) => `${k}=${v}`)], ws)).code).toBe(0);
+
+    // what kpt pkg get added (merge comments, upstream-identifier annotations) does not disturb anthoscli
+    for (const sub of ['config-connector', 'control-plane'].filter((d) => profile !== 'onprem' && profile !== 'gke-istioctl' && fs.existsSync(path.join(dir, d)))) {
+      expect([sub, vetProblems(path.join(dir, sub))]).toEqual([sub, []]);
+    }
 
     const tree = tool('kpt', ['pkg', 'tree', profile], ws);
     expect([tree.code, tree.out]).toEqual([0, expect.stringContaining(`Package "${profile}"`)]);
