@@ -269,7 +269,7 @@ function verify(): string[] {
     '',
     '```sh',
     'kubectl get pods,svc -n istio-system',
-    'kubectl label namespace default istio-injection=enabled   # sidecars for new pods in default',
+    'kubectl label --overwrite namespace default istio-injection=enabled   # sidecars for new pods in default',
     '```',
     '',
   ];

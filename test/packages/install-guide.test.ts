@@ -66,7 +66,9 @@ function guideProblems(dir: string, { policies = true } = {}): string[] {
           problems.push(`${cmd}: fails on a second run (apply, or create --dry-run=client -o yaml | kubectl apply -f -)`);
         }
         if (args[0] === 'create' && args[1] === 'secret' && !args.includes('--dry-run=client')) problems.push(`${cmd}: fails on a second run`);
-        if (args[0] === 'annotate' && !args.includes('--overwrite')) problems.push(`${cmd}: fails on a second run without --overwrite`);
+        if ((args[0] === 'annotate' || args[0] === 'label') && !args.includes('--overwrite') && !args.some((a) => a.endsWith('-'))) {
+          problems.push(`${cmd}: fails on a second run without --overwrite`);
+        }
       }
     }
   }
@@ -120,9 +122,9 @@ describe('INSTALL.md of a rendered package runs as written', () => {
     fs.mkdirSync(bad, { recursive: true });
     fs.writeFileSync(
       path.join(bad, 'INSTALL.md'),
-      ['```sh', 'kubectl apply -f secrets/missing.yaml', 'kubectl create namespace p && kubectl annotate namespace p a=b', '```', ''].join('\n'),
+      ['```sh', 'kubectl apply -f secrets/missing.yaml', 'kubectl create namespace p && kubectl annotate namespace p a=b', 'kubectl label namespace p x=y', '```', ''].join('\n'),
     );
-    expect(guideProblems(bad)).toHaveLength(4);
+    expect(guideProblems(bad)).toHaveLength(5);
   });
 });
 
