@@ -41,8 +41,9 @@ export const argocd: EngineEmitter = (gitops, clusters) => {
           project: ARGOCD.project,
           source: { repoURL: gitops.repoURL, targetRevision: gitops.revision, path: '{{path}}' },
           destination: { name: '{{destination}}', namespace: ISTIO_NAMESPACE },
+          // No `automated`: under RollingSync the ApplicationSet controller syncs each wave's
+          // Applications itself and turns their autosync off (it warns about any it finds).
           syncPolicy: {
-            automated: { prune: true, selfHeal: true },
             // The CRDs come in the first wave of the same sync; their objects cannot be dry-run before.
             syncOptions: ['SkipDryRunOnMissingResource=true'],
             retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
