@@ -7,7 +7,6 @@ import { parseConfig } from '../config/load';
 import type { ClusterSpec, FleetDelivery } from '../config/model';
 import { InputError } from '../config/problems';
 import { resolveCluster, resolveFleetDelivery } from '../config/resolve';
-import { gitopsFiles } from '../gitops';
 import { PACKAGE_DIRS } from '../catalog/layout';
 import { INDEX_FILE, IndexCluster, indexedFile, IndexInput, parsePreviousIndex, PreviousIndex, renderIndex } from '../render/index-file';
 import type { RenderedFile } from '../render/types';
@@ -106,8 +105,9 @@ export async function renderFleet(specs: readonly ClusterSpec[], req: FleetReque
 
   // The fleet's GitOps controller objects, from what each cluster's package holds.
   const gitops = req.delivery?.gitops;
+  // Loaded only for a fleet delivered by GitOps.
   const fleetFiles = gitops
-    ? gitopsFiles(
+    ? (await import('../gitops')).gitopsFiles(
         gitops,
         specs.map((spec, i) => ({
           name: spec.name,
