@@ -34,6 +34,12 @@ export const gitopsSchema = z
       .regex(REPO_PATH, { error: 'must be a relative path inside the repository without .. (or . for its root)' })
       .describe('Where the output directory lives inside the repository; default . (its root)')
       .optional(),
+    secretRef: z
+      .string({ error: 'must be a name' })
+      .max(253, { error: 'must be at most 253 characters' })
+      .regex(K8S_NAME, { error: 'must be a Kubernetes object name (lowercase letters, digits, - and .)' })
+      .describe('A private repository: the Secret with its credentials (Flux GitRepository in flux-system; Config Sync RootSync in config-management-system, token for https, ssh for ssh URLs)')
+      .optional(),
   })
   .describe('GitOps delivery: asmpkg writes the controller objects to OUT/gitops/<engine>/');
 
@@ -106,6 +112,9 @@ export function deliveryProblems(gitops: GitopsInput | undefined, secrets: Secre
     if (mode !== 'external' && secrets.store !== undefined) {
       problems.push({ path: ['secrets', 'store'], value: secrets.store, message: `applies to mode external; mode is ${mode}` });
     }
+  }
+  if (gitops?.engine === 'argocd' && gitops.secretRef !== undefined) {
+    problems.push({ path: ['gitops', 'secretRef'], value: gitops.secretRef, message: 'does not apply to engine argocd: Argo CD takes repository credentials from its own repository Secrets (argocd repo add)' });
   }
   for (const { at, cluster } of clusters) {
     if (gitops === undefined) {

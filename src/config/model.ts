@@ -74,6 +74,8 @@ export interface GitopsSpec {
   readonly revision: string;
   /** Where OUT lives inside the repository, without a trailing slash; '.' for its root. */
   readonly path: string;
+  /** The Secret with the repository's credentials (Flux, Config Sync); none for a public repository. */
+  readonly secretRef?: string;
 }
 
 /** Fleet-wide delivery: what renders OUT/gitops/ and the sealing certificate's place. */

@@ -88,7 +88,7 @@ function resolveDelivery(c: ClusterInput, fleet: Pick<ConfigInput, 'gitops' | 's
 export function resolveFleetDelivery(config: Pick<ConfigInput, 'gitops' | 'secrets'>): FleetDelivery {
   const g = config.gitops;
   return {
-    ...(g ? { gitops: { engine: g.engine, repoURL: g.repoURL, revision: g.revision ?? 'main', path: (g.path ?? '.').replace(/\/+$/, '') || '.' } } : {}),
+    ...(g ? { gitops: { engine: g.engine, repoURL: g.repoURL, revision: g.revision ?? 'main', path: (g.path ?? '.').replace(/\/+$/, '') || '.', ...(g.secretRef ? { secretRef: g.secretRef } : {}) } } : {}),
     secrets: config.secrets?.mode ?? 'files',
     ...(config.secrets?.sealingCertificate ? { sealingCertificate: config.secrets.sealingCertificate } : {}),
   };

@@ -45,6 +45,7 @@ test.each([
   [{ gitops: GITOPS, clusters: [{ ...GKE_CLUSTER, wave: -1 }] }, 'asmpkg.yaml: clusters[0].wave = -1: must not be negative'],
   [{ gitops: GITOPS, clusters: [{ ...GKE_CLUSTER, wave: 1.5 }] }, 'asmpkg.yaml: clusters[0].wave = 1.5: must be a whole number'],
   [{ gitops: { ...GITOPS, engine: 'configsync' }, clusters: [{ ...GKE_CLUSTER, gitops: { destination: 'east' } }] }, 'asmpkg.yaml: clusters[0].gitops.destination = "east": does not apply to engine configsync'],
+  [{ gitops: { ...GITOPS, engine: 'argocd', secretRef: 'git-creds' } }, 'asmpkg.yaml: gitops.secretRef = "git-creds": does not apply to engine argocd'],
   [{ gitops: GITOPS, clusters: [{ ...GKE_CLUSTER, name: 'gitops' }] }, 'asmpkg.yaml: clusters[0].name = "gitops": is taken with gitops: the controller objects are written to OUT/gitops/'],
   [{ gitops: GITOPS, defaults: { gitops: { destination: 'Bad_Name' } } }, 'asmpkg.yaml: defaults.gitops.destination = "Bad_Name": must be a Kubernetes object name'],
 ])('%j is refused: %s', (extra, line) => {

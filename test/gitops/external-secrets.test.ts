@@ -16,7 +16,7 @@ beforeAll(async () => {
   writeFileSync(
     path.join(dir, 'asmpkg.yaml'),
     stringify({
-      gitops: { engine: 'configsync', repoURL: 'git@git.example.com:platform/mesh.git' },
+      gitops: { engine: 'configsync', repoURL: 'git@git.example.com:platform/mesh.git', secretRef: 'git-creds' },
       secrets: { mode: 'external', store: { kind: 'ClusterSecretStore', name: 'gcp-secret-manager' } },
       clusters: [GKE_CLUSTER, ONPREM_CLUSTER],
     }),
@@ -25,6 +25,11 @@ beforeAll(async () => {
   expect(r.stderr).toBe('');
   out = path.join(dir, 'out');
 }, 120_000);
+
+test('a private repository over ssh: the RootSync authenticates with ssh keys from the named Secret', () => {
+  const [rs] = yamlObjects(path.join(out, 'gitops/configsync/wave-0/asm-gke.yaml'));
+  expect(rs.spec.git).toEqual({ repo: 'git@git.example.com:platform/mesh.git', branch: 'main', dir: 'asm-gke', auth: 'ssh', secretRef: { name: 'git-creds' } });
+});
 
 test('Secret Manager names: <cluster>_<secret>_<key>, dots as hyphens, only allowed characters', () => {
   expect(secretManagerName('asm-gke', 'istio.istio-galley-service-account', 'key.pem')).toBe('asm-gke_istio-istio-galley-service-account_key-pem');

@@ -1,5 +1,5 @@
 /** Changing the delivery of an existing output: the engine's directory follows the config; a no-op run stays a no-op. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { ISTIOCTL_CLUSTER } from '../helpers/config';
@@ -23,8 +23,9 @@ test('argocd → flux → none: OUT/gitops/ holds only the current engine, then 
   expect((await synth({ gitops: { ...GITOPS, engine: 'argocd' } })).stdout).toMatch(/is up to date/);
   expect(treeState(out)).toEqual(before);
 
-  await synth({ gitops: { ...GITOPS, engine: 'flux' } });
+  await synth({ gitops: { ...GITOPS, engine: 'flux', secretRef: 'git-creds' } });
   expect(filesBelow(path.join(out, 'gitops'))).toEqual(['flux/clusters/asm-existing.yaml', 'flux/gate/kustomization.yaml', 'flux/git-repository.yaml']);
+  expect(readFileSync(path.join(out, 'gitops/flux/git-repository.yaml'), 'utf8')).toMatch(/^ {2}secretRef:\n {4}name: git-creds$/m);
   expect(existsSync(path.join(out, 'asm-existing/kustomization.yaml'))).toBe(true);
 
   await synth({});

@@ -1,7 +1,15 @@
 import { ASMPKG_KEYS, CONFIG_SYNC } from '../../catalog/gitops';
 import { toYamlFile } from '../../render/serialize';
 import { CLUSTER_KUSTOMIZATION } from '../package';
+import type { GitopsSpec } from '../../config/model';
 import { EngineEmitter, repoPath } from './types';
+
+/** Config Sync's `git.auth`: none for a public repository; with credentials, ssh keys for an ssh URL, else a token. */
+function gitAuth(gitops: GitopsSpec): { auth: 'none' | 'ssh' | 'token'; secretRef?: { name: string } } {
+  if (!gitops.secretRef) return { auth: 'none' };
+  const ssh = /^(ssh:\/\/|[^/:]+@[^/:]+:)/.test(gitops.repoURL);
+  return { auth: ssh ? 'ssh' : 'token', secretRef: { name: gitops.secretRef } };
+}
 
 /**
  * Config Sync: a RootSync per cluster, applied to that cluster (where Config Sync runs),
@@ -20,7 +28,7 @@ export const configsync: EngineEmitter = (gitops, clusters) =>
       spec: {
         sourceType: 'git',
         sourceFormat: 'unstructured',
-        git: { repo: gitops.repoURL, branch: gitops.revision, dir: repoPath(gitops, c.name), auth: 'none' },
+        git: { repo: gitops.repoURL, branch: gitops.revision, dir: repoPath(gitops, c.name), ...gitAuth(gitops) },
       },
     };
     return {

@@ -77,7 +77,7 @@ export const flux: EngineEmitter = (gitops, clusters) => {
     apiVersion: FLUX.sourceApiVersion,
     kind: 'GitRepository',
     metadata: { name: GIT_REPOSITORY_NAME, namespace: FLUX.namespace },
-    spec: { interval: FLUX.gitInterval, url: gitops.repoURL, ref: { branch: gitops.revision } },
+    spec: { interval: FLUX.gitInterval, url: gitops.repoURL, ref: { branch: gitops.revision }, ...(gitops.secretRef ? { secretRef: { name: gitops.secretRef } } : {}) },
   };
   files.push(
     {
