@@ -10,12 +10,7 @@ export const STAGES = ['crds', 'secrets', 'control-plane', 'policies'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** The package directories GitOps applies, by the layout's names; everything else is applied elsewhere or not at all. */
-function appliedDirs(): readonly string[] {
-  const dirs: Record<string, string> = PACKAGE_DIRS;
-  // `policies` is the layout's directory of policies applied after the control plane, where
-  // the layout has one; `namespaces` labels application namespaces for injection.
-  return [dirs.crds, dirs.inCluster, dirs.policies, dirs.namespaces].filter((d): d is string => d !== undefined);
-}
+const APPLIED_DIRS: readonly string[] = [PACKAGE_DIRS.crds, PACKAGE_DIRS.inCluster, PACKAGE_DIRS.policies, PACKAGE_DIRS.namespaces];
 
 /**
  * Directories GitOps never applies to the mesh cluster: Config Connector resources
@@ -25,7 +20,7 @@ function appliedDirs(): readonly string[] {
  */
 export function isApplied(filePath: string): boolean {
   const dir = filePath.split('/')[0];
-  return filePath.includes('/') && appliedDirs().includes(dir);
+  return filePath.includes('/') && APPLIED_DIRS.includes(dir);
 }
 
 interface Manifest {
@@ -37,9 +32,8 @@ const SECRET_STAGE_KINDS = new Set(['Namespace', 'Secret', 'SealedSecret', 'Exte
 
 /** The stage of one object of an applied file. */
 export function stageOf(filePath: string, manifest: Manifest): Stage {
-  const dirs: Record<string, string> = PACKAGE_DIRS;
   if (manifest.kind === 'CustomResourceDefinition') return 'crds';
-  if (dirs.policies !== undefined && filePath.startsWith(`${dirs.policies}/`)) return 'policies';
+  if (filePath.startsWith(`${PACKAGE_DIRS.policies}/`)) return 'policies';
   if (manifest.kind !== undefined && SECRET_STAGE_KINDS.has(manifest.kind)) return 'secrets';
   // Istio's own config objects (MeshPolicy, Policy, DestinationRule, ...) need the control plane.
   if (/^[a-z.]+\.istio\.io\//.test(manifest.apiVersion ?? '')) return 'policies';
@@ -54,18 +48,17 @@ export function stageIndex(stage: Stage): number {
 /**
  * The directories of a cluster's package a directory-based controller (Flux) applies,
  * each with the stage it stands for, in order. A directory holds one or more stages:
- * in-cluster/ holds the namespace, the Secrets and the control plane (and the policies
- * where the layout keeps them there); the controller orders kinds within it.
+ * in-cluster/ holds the namespace, the Secrets and the control plane; the controller
+ * orders kinds within it.
  */
 export function stageDirs(files: readonly string[]): { readonly dir: string; readonly stage: Stage }[] {
-  const dirs: Record<string, string> = PACKAGE_DIRS;
   const present = new Set(files.filter(isApplied).map((f) => f.split('/')[0]));
-  const order: [string | undefined, Stage][] = [
-    [dirs.crds, 'crds'],
-    [dirs.inCluster, 'control-plane'],
-    [dirs.policies, 'policies'],
+  const order: [string, Stage][] = [
+    [PACKAGE_DIRS.crds, 'crds'],
+    [PACKAGE_DIRS.inCluster, 'control-plane'],
+    [PACKAGE_DIRS.policies, 'policies'],
     // Application namespaces' injection labels: once the injector is there.
-    [dirs.namespaces, 'policies'],
+    [PACKAGE_DIRS.namespaces, 'policies'],
   ];
-  return order.filter(([dir]) => dir !== undefined && present.has(dir)).map(([dir, stage]) => ({ dir: dir!, stage }));
+  return order.filter(([dir]) => present.has(dir)).map(([dir, stage]) => ({ dir, stage }));
 }
