@@ -22,5 +22,7 @@ write(SUPPORT_MATRIX_DOC_PATH, renderSupportMatrixMarkdown());
 
 const { renderUpstreamDifferencesMarkdown, UPSTREAM_DIFFERENCES_DOC_PATH } = require('../lib/catalog/upstream-differences-doc');
 write(UPSTREAM_DIFFERENCES_DOC_PATH, renderUpstreamDifferencesMarkdown());
+const { withOfferingsTable } = require('../lib/catalog/offerings-doc');
+write('README.md', withOfferingsTable(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')));
 
 require('./packages');

@@ -17,7 +17,7 @@ import type { Problem } from './problems';
 type Path = readonly (string | number)[];
 
 /** Traffic Director's package is being built; until then its config is refused. */
-const TRAFFIC_DIRECTOR_RENDERED = false;
+const TRAFFIC_DIRECTOR_RENDERED = true;
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A host of a URL map host rule: a DNS name, optionally `*.`-prefixed, optionally with a port. */
@@ -42,6 +42,8 @@ export const tdServiceSchema = z.strictObject({
   hosts: z.array(z.string({ error: 'must be a host name' }).regex(HOST, { error: 'must be a host name (lowercase DNS name, optional *. prefix and :port)' })).min(1, { error: 'must list at least one host' }),
   /** Backend-service protocol; checked by rule so the refusal can say why. */
   protocol: z.string({ error: 'must be a protocol name' }).optional(),
+  /** Pod labels the Service selects; default `app: <name>`. */
+  selector: z.record(z.string(), z.string({ error: 'must be a label value' })).optional(),
   maxRatePerEndpoint: z.number({ error: 'must be a number of requests per second' }).positive({ error: 'must be above 0' }).max(1e6, { error: 'must be at most 1000000' }).optional(),
 });
 
@@ -74,6 +76,7 @@ export interface TdServiceSpec {
   readonly hosts: readonly string[];
   readonly protocol: TdProtocol;
   readonly maxRatePerEndpoint: number;
+  readonly selector: Readonly<Record<string, string>>;
 }
 
 export interface TrafficDirectorSpec {
@@ -128,6 +131,7 @@ export function resolveOfferingFields(c: OfferingInput): OfferingFields {
         hosts: s.hosts,
         protocol: (s.protocol ?? TD_DEFAULTS.protocol) as TdProtocol,
         maxRatePerEndpoint: s.maxRatePerEndpoint ?? TD_DEFAULTS.maxRatePerEndpoint,
+        selector: s.selector ?? { app: s.name },
       })),
       forwardingPort: td.forwardingPort ?? TD_DEFAULTS.forwardingPort,
       workloadIdentity: td.workloadIdentity ?? false,

@@ -1,4 +1,5 @@
 import { regionOf } from '../util/location';
+import { TD_INJECTOR } from '../catalog/traffic-director';
 import type { FieldRule, KnownSubstitution, SetterSpec } from '../setters/annotate';
 import { PackageValues, PLACEHOLDERS } from './spec';
 
@@ -63,6 +64,11 @@ export const FIELD_RULES: readonly FieldRule[] = [
   { kind: 'ContainerCluster', path: 'spec.networkRef.external', setters: ['gcloud.compute.network'] },
   { kind: 'ContainerCluster', path: 'spec.subnetworkRef.external', setters: ['gcloud.compute.subnetwork', 'gcloud.compute.region'] },
   { kind: 'ContainerCluster', path: 'spec.releaseChannel.channel', setters: ['gcloud.container.cluster.releaseChannel'] },
+  { kind: 'ComputeFirewall', path: 'spec.networkRef.external', setters: ['gcloud.compute.network'] },
+  { kind: 'ComputeForwardingRule', path: 'spec.networkRef.external', setters: ['gcloud.compute.network'] },
+  // Traffic Director's injector: the network its Envoys belong to, in its mesh config and template
+  { kind: 'ConfigMap', namespace: TD_INJECTOR.namespace, path: 'data.mesh', setters: ['gcloud.compute.network'] },
+  { kind: 'ConfigMap', namespace: TD_INJECTOR.namespace, path: 'data.config', setters: ['gcloud.compute.network'] },
   { kind: 'ContainerNodePool', path: 'spec.initialNodeCount', setters: ['nodeCount'] },
   { kind: 'ContainerNodePool', path: 'spec.autoscaling.minNodeCount', setters: ['nodeCount'] },
   { kind: 'ContainerNodePool', path: 'spec.autoscaling.maxNodeCount', setters: ['maxNodes'] },

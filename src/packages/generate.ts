@@ -11,7 +11,7 @@ import { packageSpec, PLACEHOLDERS } from './spec';
  * Profiles with a committed package: kpt v1 in `packages/<profile>/` (what kpt 1.x and
  * today's anthoscli read), kpt v0 in `packages/v0/<profile>/` (for kpt 0.x).
  */
-export const PACKAGE_PROFILES: readonly Profile[] = ['gke', 'gke-istioctl', 'onprem', 'istio-on-gke'];
+export const PACKAGE_PROFILES: readonly Profile[] = ['gke', 'gke-istioctl', 'onprem', 'istio-on-gke', 'traffic-director'];
 
 export interface GeneratedPackage {
   readonly profile: Profile;

@@ -48,6 +48,8 @@ export interface FieldRule {
   readonly path: string;
   /** Setters whose placeholder occurs in the field (whole value or part of it). */
   readonly setters: readonly string[];
+  /** Only resources in this namespace (e.g. one component's ConfigMap). */
+  readonly namespace?: string;
 }
 
 /** A substitution users already know by name (e.g. ASM's `workload_identity`). */
@@ -216,7 +218,8 @@ export function annotatePackage(files: readonly PackageFile[], options: Annotate
     const list = candidates.filter((c) => c.value !== '');
     if (list.length === 0) return undefined;
     const sorted = [...list].sort((a, b) => b.value.length - a.value.length);
-    const re = new RegExp(sorted.map((c) => escapeRegExp(c.value)).join('|'), 'g');
+    // Whole tokens only: PROJECT_NUMBER is a placeholder, TRAFFICDIRECTOR_GCP_PROJECT_NUMBER a name.
+    const re = new RegExp(`(?<![A-Za-z0-9_])(?:${sorted.map((c) => escapeRegExp(c.value)).join('|')})(?![A-Za-z0-9_])`, 'g');
     const parts: Part[] = [];
     let at = 0;
     for (const m of text.matchAll(re)) {
@@ -274,7 +277,8 @@ export function annotatePackage(files: readonly PackageFile[], options: Annotate
       if (doc.errors.length > 0) throw new Error(`${file.path}: not valid YAML: ${yamlErrorReason(doc.errors[0])}`);
       const root = doc.contents;
       const kind = isMap(root) ? String((root as YAMLMap).get('kind') ?? '') : '';
-      const docRules = rules.filter((r) => r.kind === kind);
+      const namespace = isMap(root) ? (root as YAMLMap).getIn(['metadata', 'namespace']) : undefined;
+      const docRules = rules.filter((r) => r.kind === kind && (r.namespace === undefined || r.namespace === namespace));
       const resourceName = String((isMap(root) && (root as YAMLMap).getIn(['metadata', 'name'])) || kind);
       const hits: Hit[] = [];
       const visit = (node: unknown, path: (string | number)[], flow: (YAMLMap | YAMLSeq)[]): void => {

@@ -1,7 +1,7 @@
 import { parseConfig } from '../../src/config/load';
 import { InputError } from '../../src/config/problems';
 import { resolveCluster } from '../../src/config/resolve';
-import { configText, GKE_CLUSTER, ISTIO_ON_GKE_CLUSTER, withField } from '../helpers/config';
+import { configText, GKE_CLUSTER, ISTIO_ON_GKE_CLUSTER, TRAFFIC_DIRECTOR_CLUSTER as TD, withField } from '../helpers/config';
 
 /** The lines of the InputError a text is refused with. */
 function refusal(...clusters: object[]): string[] {
@@ -59,4 +59,55 @@ test('the other meshes\' fields are refused on ASM profiles', () => {
     'asmpkg.yaml: clusters[0].injectNamespaces = a list: does not apply to profile gke: it is a field of profiles istio-on-gke and traffic-director',
     'asmpkg.yaml: clusters[0].vpcNative = true: does not apply to profile gke: it is a field of profile traffic-director',
   ]);
+});
+
+describe('profile traffic-director config', () => {
+  test('accepted with defaults: HTTP, 5 per endpoint, port 80, the region\'s zones, the Compute Engine default account', () => {
+    const spec = resolveCluster(parseConfig(configText(TD)).clusters[0]);
+    const td = spec.trafficDirector!;
+    expect(td.forwardingPort).toBe(80);
+    expect(td.zones).toEqual(['us-central1-a', 'us-central1-b', 'us-central1-c', 'us-central1-f']);
+    expect(td.services[0]).toEqual({ name: 'helloworld', namespace: 'default', port: 80, targetPort: 8080, hosts: ['helloworld.example.com'], protocol: 'HTTP', maxRatePerEndpoint: 5, selector: { app: 'helloworld' } });
+    expect(td.serviceAccount).toBe('123456789012-compute@developer.gserviceaccount.com');
+    expect(td.workloadIdentity).toBe(false);
+  });
+
+  const withService = (i: number, field: string, value: unknown) => {
+    const c = structuredClone(TD) as any;
+    c.trafficDirector.services[i][field] = value;
+    return c;
+  };
+
+  test.each([
+    [withService(0, 'port', 0), 'asmpkg.yaml: clusters[0].trafficDirector.services[0].port = 0: must be a TCP port from 1 to 65535'],
+    [withService(0, 'targetPort', 70000), 'asmpkg.yaml: clusters[0].trafficDirector.services[0].targetPort = 70000: must be a TCP port from 1 to 65535'],
+    [withField(TD, 'trafficDirector.forwardingPort', 65536), 'asmpkg.yaml: clusters[0].trafficDirector.forwardingPort = 65536: must be a TCP port from 1 to 65535'],
+    [withService(1, 'hosts', ['helloworld.example.com']), 'asmpkg.yaml: clusters[0].trafficDirector.services[1].hosts[0] = "helloworld.example.com": duplicates a host of trafficDirector.services[0]: a URL map routes each host to one backend service'],
+    [withService(0, 'protocol', 'TCP'), 'asmpkg.yaml: clusters[0].trafficDirector.services[0].protocol = "TCP": is not a protocol Traffic Director routes: Traffic Director (2020) routes only HTTP, HTTP2 and GRPC backend services, through a URL map and a target HTTP proxy; only HTTP(S) targets existed (use HTTP, HTTP2, GRPC)'],
+    [withField(TD, 'vpcNative', false), 'asmpkg.yaml: clusters[0].vpcNative = false: must be true for profile traffic-director: Traffic Director reaches pods through network endpoint groups, which need a VPC-native (alias IP) cluster'],
+    [withField(TD, 'trafficDirector.workloadIdentity', true), "asmpkg.yaml: clusters[0].trafficDirector.workloadIdentity = true: needs trafficDirector.serviceAccount: with Workload Identity the Envoys authenticate as the workloads' Google service account, which must get roles/compute.networkViewer (the IAM member) to read their configuration"],
+    [withField(TD, 'location', 'mars-north1'), "asmpkg.yaml: clusters[0].location = \"mars-north1\": is a region whose zones asmpkg's catalog does not list: Traffic Director needs one backend per zone of the cluster; use a zone or a listed region"],
+    [withField(TD, 'mesh', { mtls: 'STRICT' }), 'asmpkg.yaml: clusters[0].mesh = a mapping: does not apply to profile traffic-director: Traffic Director configures the Envoys through Compute Engine load-balancing resources; it has no Istio mesh, policy or telemetry options'],
+    [withField(TD, 'kcc', 'anthoscli'), "asmpkg.yaml: clusters[0].kcc = \"anthoscli\": does not apply to profile traffic-director: the load-balancing resources exist only in today's Config Connector (v1beta1)"],
+    [withField(TD, 'trafficDirector', undefined), 'asmpkg.yaml: clusters[0].trafficDirector: is required for profile traffic-director: it lists the services Traffic Director routes to'],
+  ])('refused with field, value and reason (%#)', (cluster, line) => {
+    expect(refusal(cluster)).toEqual([line]);
+  });
+
+  test('the same Service twice is refused', () => {
+    const c = structuredClone(TD) as any;
+    c.trafficDirector.services.push({ ...c.trafficDirector.services[0], hosts: ['other.example.com'] });
+    expect(refusal(c)).toEqual(['asmpkg.yaml: clusters[0].trafficDirector.services[2].name = "helloworld": duplicates trafficDirector.services[0] (default/helloworld): a Service is rendered once']);
+  });
+
+  test('every problem is reported at once', () => {
+    const c = withService(0, 'protocol', 'UDP');
+    c.trafficDirector.services[1].hosts = ['helloworld.example.com'];
+    c.vpcNative = false;
+    expect(refusal(c).map((l) => l.split(' = ')[0])).toEqual([
+      'asmpkg.yaml: clusters[0].vpcNative',
+      'asmpkg.yaml: clusters[0].trafficDirector.services[0].protocol',
+      'asmpkg.yaml: clusters[0].trafficDirector.services[1].hosts[0]',
+    ]);
+  });
 });
