@@ -66,9 +66,9 @@ export const FIELD_RULES: readonly FieldRule[] = [
   { kind: 'ContainerCluster', path: 'spec.releaseChannel.channel', setters: ['gcloud.container.cluster.releaseChannel'] },
   { kind: 'ComputeFirewall', path: 'spec.networkRef.external', setters: ['gcloud.compute.network'] },
   { kind: 'ComputeForwardingRule', path: 'spec.networkRef.external', setters: ['gcloud.compute.network'] },
-  // Traffic Director's injector: the network its Envoys belong to, in its mesh config and template
+  // Traffic Director's injector: the network its Envoys belong to, in its mesh config and values
   { kind: 'ConfigMap', namespace: TD_INJECTOR.namespace, path: 'data.mesh', setters: ['gcloud.compute.network'] },
-  { kind: 'ConfigMap', namespace: TD_INJECTOR.namespace, path: 'data.config', setters: ['gcloud.compute.network'] },
+  { kind: 'ConfigMap', namespace: TD_INJECTOR.namespace, path: 'data.values', setters: ['gcloud.compute.network'] },
   { kind: 'ContainerNodePool', path: 'spec.initialNodeCount', setters: ['nodeCount'] },
   { kind: 'ContainerNodePool', path: 'spec.autoscaling.minNodeCount', setters: ['nodeCount'] },
   { kind: 'ContainerNodePool', path: 'spec.autoscaling.maxNodeCount', setters: ['maxNodes'] },

@@ -185,7 +185,17 @@ describe('profile traffic-director', () => {
       const proxy = template.containers[0];
       expect(proxy.image).toBe('istio/proxyv2:1.7.0');
       expect(proxy.args).toEqual(expect.arrayContaining(['--discoveryAddress', 'trafficdirector.googleapis.com:443']));
-      expect(proxy.env).toEqual(expect.arrayContaining([{ name: 'TRAFFICDIRECTOR_GCP_PROJECT_NUMBER', value: '123456789012' }, { name: 'TRAFFICDIRECTOR_NETWORK_NAME', value: 'default' }]));
+      expect(proxy.env).toEqual(
+        expect.arrayContaining([
+          { name: 'TRAFFICDIRECTOR_GCP_PROJECT_NUMBER', value: '{{ .Values.trafficDirector.projectNumber }}' },
+          { name: 'TRAFFICDIRECTOR_NETWORK_NAME', value: '{{ .Values.trafficDirector.network }}' },
+        ]),
+      );
+      // ... which the injector's values fill in, one line each so kpt setters reach them.
+      const values = find(inj, 'ConfigMap', 'istio-sidecar-injector').data.values;
+      expect(values).not.toContain('\n');
+      expect(JSON.parse(values)).toEqual({ trafficDirector: { projectNumber: '123456789012', network: 'default' } });
+      expect(find(inj, 'ConfigMap', 'injector-mesh').data.mesh).not.toContain('\n');
       expect(template.initContainers[0].name).toBe('istio-init');
     });
 

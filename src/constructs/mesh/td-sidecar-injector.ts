@@ -24,7 +24,8 @@ const HEALTH_FILE = '/tmp/health';
 
 /** `injector-mesh`'s `mesh`: where the Envoys get xDS, and the project and network they belong to. */
 export function tdMeshConfig(props: Pick<TdSidecarInjectorProps, 'projectNumber' | 'network'>): string {
-  return quotedYaml({
+  // One line of JSON (valid YAML): kpt setters can reach the project number and network in it.
+  return JSON.stringify({
     defaultConfig: {
       discoveryAddress: T.discoveryAddress,
       proxyMetadata: { TRAFFICDIRECTOR_GCP_PROJECT_NUMBER: props.projectNumber, TRAFFICDIRECTOR_NETWORK_NAME: props.network },
@@ -33,9 +34,15 @@ export function tdMeshConfig(props: Pick<TdSidecarInjectorProps, 'projectNumber'
 }
 
 /**
- * YAML with every string value double-quoted: a project number stays a string whatever
- * value a setter later writes into the text (kpt setters edit it as text).
+ * The injector's `values` (the template's `.Values`): the cluster's project number and
+ * network, as one line of JSON so kpt setters reach them; the template reads them from
+ * here rather than holding them itself.
  */
+export function tdInjectorValues(props: Pick<TdSidecarInjectorProps, 'projectNumber' | 'network'>): string {
+  return JSON.stringify({ trafficDirector: { projectNumber: props.projectNumber, network: props.network } });
+}
+
+/** YAML with every string value double-quoted: template actions (`{{ ... }}`) and numbers in strings stay strings. */
 function quotedYaml(value: unknown): string {
   return stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
 }
@@ -46,10 +53,10 @@ const annotation = (name: string, fallback: string) => `{{ annotation .ObjectMet
 /**
  * The injection template: `istio-init` (iptables redirect to Envoy, as in Istio) and
  * the `istio-proxy` Envoy, whose pilot-agent bootstraps against Traffic Director
- * instead of istiod. The project number and network are written as literals (they are
- * known at render time) besides the mesh config's proxyMetadata.
+ * instead of istiod. The project number and network come from the injector's values
+ * ({@link tdInjectorValues}), so the template is the same for every cluster.
  */
-export function tdInjectionTemplate(props: Pick<TdSidecarInjectorProps, 'projectNumber' | 'network'>): string {
+export function tdInjectionTemplate(): string {
   const proxy = T.proxyImage;
   const template = {
     initContainers: [
@@ -89,8 +96,8 @@ export function tdInjectionTemplate(props: Pick<TdSidecarInjectorProps, 'project
           { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
           { name: 'INSTANCE_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
           { name: 'SERVICE_ACCOUNT', valueFrom: { fieldRef: { fieldPath: 'spec.serviceAccountName' } } },
-          { name: 'TRAFFICDIRECTOR_GCP_PROJECT_NUMBER', value: props.projectNumber },
-          { name: 'TRAFFICDIRECTOR_NETWORK_NAME', value: props.network },
+          { name: 'TRAFFICDIRECTOR_GCP_PROJECT_NUMBER', value: '{{ .Values.trafficDirector.projectNumber }}' },
+          { name: 'TRAFFICDIRECTOR_NETWORK_NAME', value: '{{ .Values.trafficDirector.network }}' },
         ],
         ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
         readinessProbe: { httpGet: { path: '/healthz/ready', port: 15020 }, initialDelaySeconds: 1, periodSeconds: 2, failureThreshold: 30 },
@@ -120,7 +127,7 @@ export class TdSidecarInjector extends Construct {
     const labels = { ...T.labels };
 
     new ConfigMap(this, 'mesh', { name: T.meshConfigMap, namespace: ns, labels, data: { mesh: tdMeshConfig(props) } });
-    new ConfigMap(this, 'inject', { name: T.injectConfigMap, namespace: ns, labels, data: { config: tdInjectionTemplate(props), values: '{}\n' } });
+    new ConfigMap(this, 'inject', { name: T.injectConfigMap, namespace: ns, labels, data: { config: tdInjectionTemplate(), values: tdInjectorValues(props) } });
 
     new ServiceAccount(this, 'service-account', { name: T.name, namespace: ns, labels, kubernetesVersion: v });
     new ClusterRole(this, 'rbac', {
