@@ -23,7 +23,7 @@ import {
   SERVING_CERT_FILE_NAMES,
   SERVING_KEY_FILE,
 } from '../certs';
-import type { MeshServingComponent, ServingComponent } from '../certs';
+import type { ServingComponent } from '../certs';
 
 /** A refused request: one line per problem; main prints them and exits 2. */
 export class CommandError extends CliError {
@@ -44,6 +44,7 @@ export interface CertsOptions {
   force?: boolean;
   sidecarInjector?: boolean;
   galley?: boolean;
+  tdSidecarInjector?: boolean;
 }
 
 
@@ -85,6 +86,11 @@ export function registerCerts(program: Command, io: CliIO): void {
       '--galley',
       "write galley's validating webhook certificate (GKE) instead, as --sidecar-injector does for the injector " +
         '(cannot be combined with --sidecar-injector)',
+    )
+    .option(
+      '--td-sidecar-injector',
+      "write Traffic Director's sidecar injector webhook certificate instead (profile traffic-director; SAN " +
+        'istio-sidecar-injector.istio-control.svc), the same three files',
     )
     .addHelpText(
       'after',
@@ -156,14 +162,23 @@ const servingKind = (component: ServingComponent): CertKind => ({
   keyFile: SERVING_KEY_FILE,
   generate: (o) => generateServingCert(component, { cluster: o.cluster, organization: o.organization }),
 });
-const SERVING_KINDS: Readonly<Record<MeshServingComponent, CertKind>> = { sidecarInjector: servingKind('sidecarInjector'), galley: servingKind('galley') };
+const SERVING_KINDS: Readonly<Record<ServingComponent, CertKind>> = {
+  sidecarInjector: servingKind('sidecarInjector'),
+  galley: servingKind('galley'),
+  tdSidecarInjector: servingKind('tdSidecarInjector'),
+};
 
 /** The flag that asks for each component's certificate. */
-const SERVING_FLAGS: Readonly<Record<MeshServingComponent, string>> = { sidecarInjector: '--sidecar-injector', galley: '--galley' };
+const SERVING_FLAGS: Readonly<Record<ServingComponent, string>> = { sidecarInjector: '--sidecar-injector', galley: '--galley', tdSidecarInjector: '--td-sidecar-injector' };
 
-/** The component whose webhook certificate is asked for, if any (parseOptions refuses both). */
-function servingComponent(options: CertsOptions): MeshServingComponent | undefined {
-  return options.sidecarInjector ? 'sidecarInjector' : options.galley ? 'galley' : undefined;
+/** The components whose webhook certificate is asked for (parseOptions refuses more than one). */
+function servingComponents(options: CertsOptions): ServingComponent[] {
+  return (Object.keys(SERVING_FLAGS) as ServingComponent[]).filter((c) => options[c] === true);
+}
+
+/** The component whose webhook certificate is asked for, if any. */
+function servingComponent(options: CertsOptions): ServingComponent | undefined {
+  return servingComponents(options)[0];
 }
 
 interface ParsedOptions {
@@ -185,8 +200,9 @@ const CA_ONLY_OPTIONS: readonly { key: 'algorithm' | 'rootDays' | 'caDays'; flag
  */
 function parseOptions(options: CertsOptions, cwd: string): ParsedOptions {
   const lines: string[] = [];
-  if (options.sidecarInjector && options.galley) {
-    lines.push('--sidecar-injector and --galley cannot be combined: write each certificate into its own directory');
+  const asked = servingComponents(options);
+  if (asked.length > 1) {
+    lines.push(`${asked.map((c) => SERVING_FLAGS[c]).join(' and ')} cannot be combined: write each certificate into its own directory`);
   }
   const component = servingComponent(options);
   if (component) {

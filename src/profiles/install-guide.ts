@@ -30,7 +30,7 @@ export interface InstallGuideOptions {
  */
 export function installGuide(spec: ClusterSpec, options: InstallGuideOptions = {}): string {
   if (spec.profile === 'istio-on-gke') return istioOnGkeGuide(spec);
-  if (spec.profile === 'traffic-director') return trafficDirectorGuide(spec);
+  if (spec.profile === 'traffic-director') return trafficDirectorGuide(spec, options);
   const lines = [
     `# Install ASM ${spec.release.version} on \`${spec.name}\` (profile \`${spec.profile}\`)`,
     '',

@@ -1,8 +1,8 @@
 /** INSTALL.md of profile `traffic-director` (SPEC section 14). */
-import { HEALTH_CHECK_SOURCE_RANGES, NEG_STATUS_ANNOTATION, TD_ENVOY_ROLE, TD_INJECTOR, TD_MANUAL_INJECTION_PROXY } from '../catalog/traffic-director';
+import { HEALTH_CHECK_SOURCE_RANGES, NEG_STATUS_ANNOTATION, TD_ENVOY_ROLE, TD_INJECTOR, TD_INJECTOR_CERT_KEYS, TD_MANUAL_INJECTION_PROXY } from '../catalog/traffic-director';
 import { TD_INJECTOR_CERTS_MANIFEST } from '../certs/secret-files';
 import type { ClusterSpec } from '../config/model';
-import { PACKAGE_DIRS as D } from '../render/layout';
+import { PACKAGE_DIRS as D } from '../catalog/layout';
 import { clusterStep, credentialsCommand, GuideStep, labelsStep, renderSteps, servicesStep } from './offering-guides';
 import { TD_FILES, tdServiceResourceName } from './traffic-director';
 
@@ -22,7 +22,24 @@ function identityText(spec: ClusterSpec): string {
   );
 }
 
-export function trafficDirectorGuide(spec: ClusterSpec): string {
+/**
+ * The injector's certificate Secret: the manifest `asmpkg synth` wrote to secrets/, or,
+ * for a kpt package (no secrets/), made once with `asmpkg certs` outside the package.
+ */
+function certificateCommands(spec: ClusterSpec, from: 'files' | 'commands'): string[] {
+  if (from === 'files') return [`kubectl apply -f ${TD_INJECTOR_CERTS_MANIFEST}`];
+  const dir = `$HOME/asm-certs/${spec.name}/td-sidecar-injector`;
+  const k = TD_INJECTOR_CERT_KEYS;
+  return [
+    `test -f ${dir}/key.pem || asmpkg certs --td-sidecar-injector --out ${dir} --cluster ${spec.name}`,
+    `kubectl create secret generic ${TD_INJECTOR.certSecret} -n ${TD_INJECTOR.namespace} \\`,
+    `  --from-file=${k.key}=${dir}/key.pem --from-file=${k.cert}=${dir}/cert-chain.pem --from-file=${k.ca}=${dir}/root-cert.pem \\`,
+    '  --dry-run=client -o yaml | kubectl apply -f -',
+  ];
+}
+
+export function trafficDirectorGuide(spec: ClusterSpec, options: { readonly secrets?: 'files' | 'commands' } = {}): string {
+  const from = options.secrets ?? 'files';
   const td = spec.trafficDirector!;
   const p = spec.project!;
   const first = td.services[0];
@@ -49,8 +66,10 @@ export function trafficDirectorGuide(spec: ClusterSpec): string {
         ]
       : []),
     {
-      title: `Create the injector's namespace and load its serving certificate (SAN ${TD_INJECTOR.name}.${TD_INJECTOR.namespace}.svc; kept apart in ${D.secrets}/, never committed).`,
-      commands: [`kubectl apply -f ${TD_FILES.namespace}`, `kubectl apply -f ${TD_INJECTOR_CERTS_MANIFEST}`],
+      title:
+        `Create the injector's namespace and load its serving certificate (SAN ${TD_INJECTOR.name}.${TD_INJECTOR.namespace}.svc; ` +
+        `${from === 'files' ? `kept apart in ${D.secrets}/` : `made once per cluster by \`asmpkg certs\` outside the package, in $HOME/asm-certs/${spec.name}/`}, never committed).`,
+      commands: [`kubectl apply -f ${TD_FILES.namespace}`, ...certificateCommands(spec, from)],
     },
     {
       title: 'Install the sidecar injector and wait until it serves (its webhook fails pod creation in labelled namespaces while it is down).',

@@ -23,8 +23,8 @@ import { ProjectServices } from '../constructs/gcp/project-services';
 import { InjectionLabels } from '../constructs/k8s/injection-labels';
 import { Service } from '../constructs/k8s/service';
 import { TdSidecarInjector } from '../constructs/mesh/td-sidecar-injector';
-import { FILE_HEADERS, PACKAGE_FILES } from '../render/layout';
-import { PackageFile } from '../render/package-file';
+import { FILE_HEADERS, PACKAGE_FILES } from '../catalog/layout';
+import { PackageFile } from '../constructs/package-file';
 import { isZone } from '../util/location';
 
 /** Package paths of the traffic-director files, in apply order within each directory. */

@@ -344,7 +344,9 @@ export function annotatePackage(files: readonly PackageFile[], options: Annotate
           if (whole) {
             comment = ` {"$ref":"${REF_PREFIX}${SETTER_PREFIX}${whole}"}`;
           } else {
-            const sub = substitutionFor(parts, `${resourceName}.${field}`);
+            // Named after the resource without its placeholders, so no placeholder survives a set in the Kptfile.
+            const bareName = (tokenize(resourceName, byValue) ?? [resourceName]).filter((p): p is string => typeof p === 'string').join('');
+            const sub = substitutionFor(parts, `${bareName}.${field}`);
             if (!sub) {
               miss('no markers that the value does not already contain');
               continue;

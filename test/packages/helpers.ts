@@ -4,6 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Profile } from '../../src/config/schema';
 import { isAsmProfile } from '../../src/catalog/profiles';
 import { packageSpec, PLACEHOLDERS, valuesFromSetters } from '../../src/packages';
+import { PACKAGE_TD_SERVICES } from '../../src/packages/spec';
 import { renderCluster } from '../../src/render/render-cluster';
 import type { PackageFile } from '../../src/setters';
 
@@ -112,6 +113,7 @@ export function clusterConfigFor(profile: Profile, values: Readonly<Record<strin
     ...(profile === 'gke' || !asm ? { network: spec.network, subnetwork: spec.subnetwork, releaseChannel: spec.releaseChannel } : {}),
     ...(asm && profile !== 'gke' ? { adminUser: spec.adminUser } : {}),
     ...(profile === 'onprem' ? { ingress: { loadBalancerIP: spec.ingress.loadBalancerIP }, certificates: { algorithm: 'ecdsa-p256' } } : {}),
+    ...(profile === 'traffic-director' ? { trafficDirector: { services: structuredClone(PACKAGE_TD_SERVICES) } } : {}),
   };
 }
 

@@ -46,7 +46,7 @@ function guideProblems(dir: string, { policies = true } = {}): string[] {
       }
       if (tool === 'asmpkg' && args[0] === 'certs') {
         const out = args[args.indexOf('--out') + 1];
-        const files = args.includes('--sidecar-injector') || args.includes('--galley') ? ['root-cert.pem', 'cert-chain.pem', 'key.pem'] : ['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem'];
+        const files = args.includes('--sidecar-injector') || args.includes('--galley') || args.includes('--td-sidecar-injector') ? ['root-cert.pem', 'cert-chain.pem', 'key.pem'] : ['ca-cert.pem', 'ca-key.pem', 'root-cert.pem', 'cert-chain.pem'];
         for (const f of files) made.add(`${out}/${f}`);
       }
       if (tool === 'test' && args[0] === '-f') continue;
@@ -138,6 +138,8 @@ describe.each(['v1', 'v0'] as const)('INSTALL.md of the committed kpt %s package
     const guide = fs.readFileSync(path.join(dir, 'INSTALL.md'), 'utf8');
     const defined = new Set([...(/^([A-Z_]+=\S+(?: [A-Z_]+=\S+)*)$/m.exec(guide)?.[1] ?? '').matchAll(/([A-Z_]+)=/g)].map((m) => m[1]));
     expect(defined.size).toBeGreaterThan(0);
+    // ... or one a step sets itself from a command (traffic-director's KCC=$(kubectl config current-context))
+    for (const m of guide.matchAll(/^\s*([A-Z_]+)=\$\(/gm)) defined.add(m[1]);
     const used = new Set([...guide.matchAll(/\$\{?([A-Z_]+)\}?/g)].map((m) => m[1]).filter((v) => v !== 'HOME'));
     expect([...used].filter((v) => !defined.has(v))).toEqual([]);
   });

@@ -43,7 +43,8 @@ describe.each(PACKAGE_PROFILES)('committed package %s after asmpkg set', (profil
       .flatMap((f) => f.content.split('\n').map((line, i) => ({ where: `${f.path}:${i + 1}`, line })))
       // the value part of a line: a setter comment names setters, not values
       .map(({ where, line }) => ({ where, text: line.replace(/ # (kpt-set: .*|\{"\$ref".*)$/, '') }))
-      .filter(({ text }) => PLACEHOLDER_TOKENS.some((t) => text.includes(t)))
+      // whole tokens: TRAFFICDIRECTOR_GCP_PROJECT_NUMBER is a name, not the PROJECT_NUMBER placeholder
+      .filter(({ text }) => PLACEHOLDER_TOKENS.some((t) => new RegExp(`(?<![A-Za-z0-9_])${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_])`).test(text)))
       .map(({ where, text }) => `${where}: ${text.trim()}`);
     expect(leftovers).toEqual([]);
 
