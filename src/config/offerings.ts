@@ -9,7 +9,7 @@ import { ISTIO_ADDON_MTLS_MODES, ISTIO_ADDON_REFUSED_OPTIONS } from '../catalog/
 import { OFFERING_PROFILES, type Profile } from '../catalog/profiles';
 import { GKE_VERSIONS } from '../catalog/requirements';
 import { defaultComputeServiceAccount, TD_DEFAULTS, TD_PROTOCOL_REASON, TD_PROTOCOLS, type TdProtocol } from '../catalog/traffic-director';
-import { zonesOfRegion } from '../catalog/zones';
+import { zonesOfRegion } from '../catalog/locations';
 import { isZone } from '../util/location';
 import { minorOf, parsePlatformVersion } from '../util/version';
 import type { Problem } from './problems';
@@ -112,7 +112,7 @@ interface OfferingInput {
   readonly [field: string]: unknown;
 }
 
-/** The zones a cluster's nodes are in: its zone, or the catalog's zones of its region. */
+/** The zones a cluster's nodes are in: its zone, or the catalog's zones of its region (unknown locations are refused by the location rule). */
 export function clusterZones(location: string): string[] | undefined {
   return isZone(location) ? [location] : zonesOfRegion(location);
 }
@@ -197,13 +197,6 @@ function trafficDirectorProblems(c: OfferingInput, at: Path): Problem[] {
       path: [...at, 'vpcNative'],
       value: false,
       message: 'must be true for profile traffic-director: Traffic Director reaches pods through network endpoint groups, which need a VPC-native (alias IP) cluster',
-    });
-  }
-  if (c.location !== undefined && !isZone(c.location) && !zonesOfRegion(c.location)) {
-    problems.push({
-      path: [...at, 'location'],
-      value: c.location,
-      message: 'is a region whose zones asmpkg\'s catalog does not list: Traffic Director needs one backend per zone of the cluster; use a zone or a listed region',
     });
   }
   const td = c.trafficDirector;

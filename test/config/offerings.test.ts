@@ -86,10 +86,9 @@ describe('profile traffic-director config', () => {
     [withService(0, 'protocol', 'TCP'), 'asmpkg.yaml: clusters[0].trafficDirector.services[0].protocol = "TCP": is not a protocol Traffic Director routes: Traffic Director (2020) routes only HTTP, HTTP2 and GRPC backend services, through a URL map and a target HTTP proxy; only HTTP(S) targets existed (use HTTP, HTTP2, GRPC)'],
     [withField(TD, 'vpcNative', false), 'asmpkg.yaml: clusters[0].vpcNative = false: must be true for profile traffic-director: Traffic Director reaches pods through network endpoint groups, which need a VPC-native (alias IP) cluster'],
     [withField(TD, 'trafficDirector.workloadIdentity', true), "asmpkg.yaml: clusters[0].trafficDirector.workloadIdentity = true: needs trafficDirector.serviceAccount: with Workload Identity the Envoys authenticate as the workloads' Google service account, which must get roles/compute.networkViewer (the IAM member) to read their configuration"],
-    [withField(TD, 'location', 'mars-north1'), "asmpkg.yaml: clusters[0].location = \"mars-north1\": is a region whose zones asmpkg's catalog does not list: Traffic Director needs one backend per zone of the cluster; use a zone or a listed region"],
     [withField(TD, 'mesh', { mtls: 'STRICT' }), 'asmpkg.yaml: clusters[0].mesh = a mapping: does not apply to profile traffic-director: Traffic Director configures the Envoys through Compute Engine load-balancing resources; it has no Istio mesh, policy or telemetry options'],
     [withField(TD, 'kcc', 'anthoscli'), "asmpkg.yaml: clusters[0].kcc = \"anthoscli\": does not apply to profile traffic-director: the load-balancing resources exist only in today's Config Connector (v1beta1)"],
-    [withField(TD, 'trafficDirector', undefined), 'asmpkg.yaml: clusters[0].trafficDirector: is required for profile traffic-director: it lists the services Traffic Director routes to'],
+    [withField(TD, 'trafficDirector', undefined), 'asmpkg.yaml: clusters[0].trafficDirector: is missing: required for profile traffic-director: it lists the services Traffic Director routes to'],
   ])('refused with field, value and reason (%#)', (cluster, line) => {
     expect(refusal(cluster)).toEqual([line]);
   });
