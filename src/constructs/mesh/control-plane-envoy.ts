@@ -78,9 +78,12 @@ function clientTls(values: MeshValues, peers: readonly string[]): Record<string,
 }
 
 /**
- * The templates depend only on the platform and the trust domain: a fleet of clusters
- * shares a handful, so each is built once (the map holds one entry per distinct pair).
+ * The templates depend only on the platform and the trust domain. Each is built once
+ * per platform with a stand-in trust domain (a fleet has as many trust domains as
+ * projects), and the cluster's trust domain is put in by replacement: a trust domain is
+ * a DNS name, so it is a plain YAML scalar wherever the stand-in was.
  */
+const TRUST_DOMAIN_STAND_IN = 'trust-domain.asmpkg.invalid';
 const TEMPLATES = new Map<string, string>();
 
 /**
@@ -92,13 +95,13 @@ function bootstrapText(bootstrap: Record<string, unknown>): string {
   return JSON.stringify(bootstrap);
 }
 function memo(which: string, values: MeshValues, build: (v: MeshValues) => string): string {
-  const key = `${which}|${usesSds(values)}|${values.trustDomain}`;
+  const key = `${which}|${usesSds(values)}`;
   let t = TEMPLATES.get(key);
   if (t === undefined) {
-    t = build(values);
+    t = build({ ...values, trustDomain: TRUST_DOMAIN_STAND_IN });
     TEMPLATES.set(key, t);
   }
-  return t;
+  return t.split(TRUST_DOMAIN_STAND_IN).join(values.trustDomain);
 }
 
 const CIRCUIT_BREAKERS = { thresholds: [{ max_connections: 100000, max_pending_requests: 100000, max_requests: 100000, max_retries: 3 }] };

@@ -121,6 +121,17 @@ describe.each([
     }
   });
 
+  test('the templates carry this cluster\'s trust domain only', () => {
+    for (const t of [galleyEnvoyTemplate(values), pilotEnvoyTemplate(values)]) {
+      expect(t).toContain(`spiffe://${values.trustDomain}/ns/istio-system/sa/`);
+      const ids = t.match(/spiffe:\/\/[^/\s]+/g) ?? [];
+      expect(ids.length).toBeGreaterThan(0);
+      expect(new Set(ids)).toEqual(new Set([`spiffe://${values.trustDomain}`]));
+    }
+    const other = { ...values, trustDomain: 'corp.example' };
+    expect(pilotEnvoyTemplate(other)).toBe(pilotEnvoyTemplate(values).split(values.trustDomain).join('corp.example'));
+  });
+
   test('every listener of the control-plane Envoys on a pod address requires a client certificate', () => {
     for (const t of [galleyEnvoyTemplate(values), pilotEnvoyTemplate(values)].map((x) => parse(x))) {
       for (const l of t.static_resources.listeners) {
