@@ -14,7 +14,7 @@ export {
 export type { GenerateCaOptions } from './generate';
 export { validateCaFiles } from './validate';
 export type { ValidateCaOptions } from './validate';
-export { readCaDir, readExistingCa, loadOrCreateCa, CaFilesError } from './store';
+export { mergeProblems, readCaDir, readExistingCa, loadOrCreateCa, CaFilesError } from './store';
 export type { CaDirContents, ExistingCa, ReadExistingOptions, RecordedDigests, ResolvedCa } from './store';
 export {
   generateInjectorCerts,

@@ -56,6 +56,15 @@ function directoryMissing(dir: string): boolean {
   }
 }
 
+/**
+ * The read problems, then the validation's, without "is missing" (or anything else) for a
+ * file that exists but could not be read: a FIFO is one problem, said once.
+ */
+export function mergeProblems<F extends string>(read: readonly FileProblem<F>[], validated: readonly FileProblem<F>[]): FileProblem<F>[] {
+  const unread = new Set(read.map((p) => p.file));
+  return [...read, ...validated.filter((p) => !unread.has(p.file))];
+}
+
 /** Reads the four CA files of a directory (see {@link readPemDir}). */
 export function readCaDir(dir: string): Promise<CaDirContents> {
   return readPemDir(dir, CA_FILE_NAMES);
@@ -103,7 +112,7 @@ export async function readExisting<F extends string>(dir: string, set: PemSet<F>
     // Out of its validity period: the full validation says so, in its own words.
     if (allValidAt(texts, options.now ?? new Date())) return { status: 'valid', files: files as Record<F, string> };
   }
-  const problems = [...readProblems, ...(await set.validate(files, { now: options.now }))];
+  const problems = mergeProblems(readProblems, await set.validate(files, { now: options.now }));
   if (problems.length > 0) return { status: 'invalid', problems };
   return { status: 'valid', files: files as Record<F, string> };
 }

@@ -13,6 +13,7 @@ import {
   loadOrCreateCa,
   generateServingCert,
   loadOrCreateServingCert,
+  mergeProblems,
   readCaDir,
   SECRETS_DIR,
   secretsRenderedApartFor,
@@ -210,7 +211,7 @@ async function clusterCa(spec: ClusterSpec, index: number, req: KeyContext, reco
       throw new CliError(`asmpkg: ${req.configName}: ${field} = ${JSON.stringify(userDir)}: ${stat ? 'is not a directory' : 'no such directory'} (give the directory holding ca-cert.pem, ca-key.pem, root-cert.pem and cert-chain.pem)`, 2);
     }
     const { files, problems: readProblems } = await readCaDir(dir);
-    const problems = [...readProblems, ...(await validateCaFiles(files))];
+    const problems = mergeProblems(readProblems, await validateCaFiles(files));
     if (problems.length > 0) {
       throw new CliError(problems.map((p) => `asmpkg: ${req.configName}: ${field}: ${path.join(userDir, p.file)}: ${p.reason}`).join('\n'), 2);
     }

@@ -55,6 +55,20 @@ export function isEnvironmentError(e: unknown): e is NodeJS.ErrnoException {
 }
 
 /**
+ * Runs `fn`, giving a system error without a path the path it was about: Node names no
+ * path when a write fails after the open succeeded (a disk that fills up mid-file), and
+ * the refusal must still say which file.
+ */
+export function atPath<T>(p: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isEnvironmentError(e) && e.path === undefined) e.path = p;
+    throw e;
+  }
+}
+
+/**
  * The one-line exit-2 refusal for a system error, or undefined for anything else.
  * `after` is appended (what became of the output directory).
  */

@@ -1,7 +1,7 @@
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import type { RenderedFile } from '../render/types';
-import { environmentError, errnoCause, isEnvironmentError } from './env-error';
+import { atPath, environmentError, errnoCause, isEnvironmentError } from './env-error';
 import { refuseTrackedSecrets } from './git-secrets';
 import { CliError } from './io';
 import { acquireDirLock, DirLock, LockOptions } from './lock';
@@ -116,7 +116,7 @@ export class AtomicOutput {
       const target = path.join(staging, f.path);
       this.makeDir(path.dirname(target), secretDirs.has(path.dirname(f.path)));
       const mode = f.mode ?? (f.secret ? 0o600 : 0o644);
-      this.fs.writeFileSync(target, f.content, { mode });
+      atPath(target, () => this.fs.writeFileSync(target, f.content, { mode }));
       // The mode given to a write is filtered by the umask; secrets must be exactly 0600.
       if (f.secret) {
         this.fs.chmodSync(target, mode);

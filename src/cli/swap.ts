@@ -2,6 +2,7 @@ import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
 import { INDEX_FILE } from '../render/fingerprint';
 import { CliError } from './io';
+import { atPath } from './env-error';
 
 /**
  * How a run's output replaces OUT's entries so that a process killed at any instant
@@ -110,8 +111,10 @@ export function writeJournal(fs: OutputFs, dirs: SwapDirs, plan: SwapPlan): void
   const temp = `${dirs.journal}.tmp`;
   const fd = fs.openSync(temp, 'w', 0o600);
   try {
-    fs.writeSync(fd, JSON.stringify(plan) + '\n');
-    fs.fsyncSync(fd);
+    atPath(temp, () => {
+      fs.writeSync(fd, JSON.stringify(plan) + '\n');
+      fs.fsyncSync(fd);
+    });
   } finally {
     fs.closeSync(fd);
   }

@@ -68,6 +68,28 @@ describe('environment errors while writing OUT', () => {
   });
 
   test.each([
+    ['a file of a cluster', 'writeFileSync', (p: string) => p.endsWith('in-cluster/00-namespace.yaml')],
+    ['the journal', 'writeSync', () => true],
+  ] as [string, Op, (p: string) => boolean][])('a disk that fills up mid-write of %s (Node names no path): the line still names the file', async (_what, op, match) => {
+    const w = await rendered();
+    const before = treeState(w.out);
+    let failed = '';
+    const fs = faultyFs((called, args) => {
+      if (called !== op || failed) return undefined;
+      // writeSync gets a descriptor: the journal is the one file synth writes that way.
+      const p = op === 'writeSync' ? path.join(w.out, '.asmpkg-swap', 'journal.json.tmp') : String(args[0]);
+      if (!match(p)) return undefined;
+      failed = p;
+      // As Node throws it when the open succeeded and the write did not: no path.
+      return Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    });
+    const r = await run(['synth', '-c', 'c.yaml', '-o', 'out'], w.dir, { fs });
+    expect(failed).not.toBe('');
+    expect([r.code, r.stderr]).toEqual([2, `asmpkg: ${failed}: cannot write: no space left on the device (or no free inodes) (ENOSPC); the output directory was not changed`]);
+    expect(treeState(w.out)).toEqual(before);
+  });
+
+  test.each([
     ['another program writing in OUT', 'ENOTEMPTY', 'directory not empty (is another program writing there?) (ENOTEMPTY)'],
     ['a rename across file systems', 'EXDEV', 'cannot be moved across file systems (EXDEV)'],
   ])('%s during the swap: the renames made are undone, exit 2 says so; OUT unchanged', async (_what, code, cause) => {
