@@ -77,6 +77,8 @@ export interface WorkerInput {
 }
 export type WorkerMessage =
   | { readonly index: number; readonly result: ClusterResult }
+  /** The cluster's bad input (exit 2): the other clusters go on, to report every refusal. */
+  | { readonly index: number; readonly refusal: string }
   | { readonly error: { readonly message: string; readonly exitCode?: number; readonly errno?: ErrnoData } };
 
 export async function renderClusterJob({ spec, index, recorded = {}, regenerate = false }: ClusterJob, context: JobContext): Promise<ClusterResult> {

@@ -75,8 +75,11 @@ export async function renderFleet(specs: readonly ClusterSpec[], req: FleetReque
   const names = new Set(specs.map((s) => s.name));
   const previous = await readPreviousIndex(req.outDir);
   const stale: string[] = previous.clusters.filter((name) => !names.has(name));
-  const refusals = [...(await losingKeysProblems(req, stale)), ...missingKeyProblems(specs, previous.keyFiles, req.outDir, req.regenerate)];
-  if (refusals.length > 0) throw new CliError(refusals.join('\n'), 2);
+  const losing = await losingKeysProblems(req, stale);
+  // Per cluster, so the clusters with missing key material are known and left out of the
+  // render below, which still runs to report every other broken cluster in the same run.
+  const missing = specs.map((spec) => missingKeyProblems([spec], previous.keyFiles, req.outDir, req.regenerate));
+  if (losing.length > 0) throw new CliError([...losing, ...missing.flat()].join('\n'), 2);
 
   const context: JobContext = {
     outDir: req.outDir,
@@ -85,9 +88,9 @@ export async function renderFleet(specs: readonly ClusterSpec[], req: FleetReque
     ...(req.sealingCertificate ? { sealingCertificate: req.sealingCertificate.pem } : {}),
   };
   // --regenerate-ca reads nothing back, so the digests would only weigh on the workers' input.
-  const jobs: ClusterJob[] = specs.map((spec, index) =>
-    req.regenerate.has(spec.name) ? { spec, index, regenerate: true } : { spec, index, recorded: previous.secrets.get(spec.name) },
-  );
+  const jobs: ClusterJob[] = specs
+    .map((spec, index): ClusterJob => (req.regenerate.has(spec.name) ? { spec, index, regenerate: true } : { spec, index, recorded: previous.secrets.get(spec.name) }))
+    .filter((job) => missing[job.index].length === 0);
   const indexClusters: IndexCluster[] = new Array(specs.length);
   const inputs: IndexInput[][] = new Array(specs.length);
   const newKeys: { cluster: string; keys: readonly string[] }[][] = new Array(specs.length);
@@ -101,7 +104,7 @@ export async function renderFleet(specs: readonly ClusterSpec[], req: FleetReque
     inputs[i] = result.inputs;
     newKeys[i] = result.newKeys.length > 0 ? [{ cluster: spec.name, keys: result.newKeys }] : [];
     files += placed.length;
-  }, req.progress);
+  }, req.progress, missing.map((lines) => (lines.length > 0 ? lines.join('\n') : undefined)));
 
   // The fleet's GitOps controller objects, from what each cluster's package holds.
   const gitops = req.delivery?.gitops;
@@ -131,25 +134,56 @@ export async function renderFleet(specs: readonly ClusterSpec[], req: FleetReque
  */
 export const WORKER_THRESHOLD = 48;
 
-/** Renders every cluster, on workers for large fleets, handing each result to `done` (by config index) as it comes. */
+/**
+ * Renders every cluster, on workers for large fleets, handing each result to `done` (by
+ * config index) as it comes. A cluster refused for bad input (exit 2: broken key
+ * material, a bad CA file) does not stop the others: every refusal of the fleet, with
+ * the ones already found (`refused`, by config index), is one CliError at the end, in
+ * config order, so a user with several broken clusters learns of all of them at once.
+ */
 async function renderClusters(
   jobs: readonly ClusterJob[],
   context: JobContext,
   done: (index: number, result: ClusterResult) => void,
   progress?: (done: number, total: number) => void,
+  refused: (string | undefined)[] = [],
 ): Promise<void> {
   let count = 0;
+  let refusals = refused.filter((r) => r !== undefined).length;
   const finished = (index: number, result: ClusterResult) => {
+    // Once the run is refused its output is never swapped in: nothing more to write.
+    if (refusals > 0) return;
     done(index, result);
     progress?.(++count, jobs.length);
   };
+  const refuse = (index: number, message: string) => {
+    refused[index] = message;
+    refusals++;
+  };
   const workers = Math.min(availableParallelism(), MAX_WORKERS);
   if (jobs.length >= WORKER_THRESHOLD && workers > 1 && existsSync(WORKER_SCRIPT)) {
-    return renderOnWorkers(jobs, context, workers, finished);
+    await renderOnWorkers(jobs, context, workers, finished, refuse);
+  } else {
+    // Loaded here, not at the top: with workers, the main thread needs neither cdk8s nor the certificate code.
+    const { renderClusterJob } = await import('./cluster-job');
+    await forEachLimited(jobs, JOB_CONCURRENCY, async (job) => {
+      let result: ClusterResult;
+      try {
+        result = await renderClusterJob(job, context);
+      } catch (e) {
+        if (!isRefusal(e)) throw e;
+        return refuse(job.index, e.message);
+      }
+      finished(job.index, result);
+    });
   }
-  // Loaded here, not at the top: with workers, the main thread needs neither cdk8s nor the certificate code.
-  const { renderClusterJob } = await import('./cluster-job');
-  await forEachLimited(jobs, JOB_CONCURRENCY, async (job) => finished(job.index, await renderClusterJob(job, context)));
+  const lines = refused.filter((r): r is string => r !== undefined);
+  if (lines.length > 0) throw new CliError(lines.join('\n'), 2);
+}
+
+/** A cluster's bad input (exit 2), as opposed to a failure of the machine that ends the run at once. */
+function isRefusal(e: unknown): e is CliError {
+  return e instanceof CliError && e.exitCode === 2;
 }
 
 /** More workers than this gain nothing: writing the output stays on the main thread. */
@@ -162,7 +196,13 @@ const JOB_CONCURRENCY = 16;
 const WORKER_SCRIPT = path.join(__dirname, 'render-worker.js');
 
 /** Deals clusters out to worker threads in turn (so each gets a mix of profiles) and hands on their packages. */
-function renderOnWorkers(all: readonly ClusterJob[], context: JobContext, count: number, finished: (index: number, result: ClusterResult) => void): Promise<void> {
+function renderOnWorkers(
+  all: readonly ClusterJob[],
+  context: JobContext,
+  count: number,
+  finished: (index: number, result: ClusterResult) => void,
+  refuse: (index: number, message: string) => void,
+): Promise<void> {
   const workers: Worker[] = [];
   return new Promise<void>((resolve, reject) => {
     let remaining = all.length;
@@ -183,7 +223,8 @@ function renderOnWorkers(all: readonly ClusterJob[], context: JobContext, count:
           return fail(error.errno ? errnoFromData(error.errno) : error.exitCode === undefined ? new Error(error.message) : new CliError(error.message, error.exitCode));
         }
         try {
-          finished(message.index, message.result);
+          if ('refusal' in message) refuse(message.index, message.refusal);
+          else finished(message.index, message.result);
         } catch (e) {
           // A write that failed (disk full, permissions) ends the run like a worker's error.
           return fail(e);

@@ -7,12 +7,20 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { forEachLimited } from '../util/concurrency';
 import { renderClusterJob, WorkerInput, WorkerMessage } from './cluster-job';
 import { errnoData } from './env-error';
+import { CliError } from './io';
 
 async function run(input: WorkerInput): Promise<void> {
   // A few clusters at once, so what runs on libuv's threads (RSA key generation, reading
   // kept key material) overlaps rendering.
   await forEachLimited(input.jobs, LANES, async (job) => {
-    const result = await renderClusterJob(job, input.context);
+    let result;
+    try {
+      result = await renderClusterJob(job, input.context);
+    } catch (e) {
+      // A cluster's bad input does not stop the others (see renderClusters).
+      if (e instanceof CliError && e.exitCode === 2) return parentPort!.postMessage({ index: job.index, refusal: e.message } satisfies WorkerMessage);
+      throw e;
+    }
     parentPort!.postMessage({ index: job.index, result } satisfies WorkerMessage);
   });
 }
