@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
-import { ANTHOSCLI_PLACEMENT, GCP_SERVICES } from '../catalog/gcp-services';
+import { ANTHOSCLI_BOOTSTRAP } from '../catalog/config-connector';
+import { GCP_SERVICES } from '../catalog/gcp-services';
 import { gkeIdentity } from '../config/derive';
 import type { ClusterSpec } from '../config/model';
 import { GkeCluster } from '../constructs/gcp/cluster';
@@ -11,16 +12,11 @@ import { COMPONENTS, ISTIO_NAMESPACE } from '../catalog/components';
 import { ControlPlane } from '../constructs/mesh/control-plane';
 import { promsdGoogleServiceAccount } from '../constructs/mesh/promsd';
 import { PackageFile } from '../constructs/package-file';
+import { clusterPropsFor, nodePoolPropsFor } from './gke-cluster';
 import { addInClusterFiles } from './in-cluster';
 import { meshValuesFor } from './mesh-values';
 import { policyExtras } from './policies';
 import { FILE_HEADERS, PACKAGE_FILES } from '../catalog/layout';
-
-/**
- * Where today's anthoscli applies Config Connector resources (`gke.io/cluster`: the
- * bootstrap cluster; SPEC §11).
- */
-const CONFIG_CONNECTOR_PLACEMENT = { [ANTHOSCLI_PLACEMENT.annotation]: ANTHOSCLI_PLACEMENT.bootstrap } as const;
 
 /**
  * `gke`: the anthoscli/kpt flow. Config Connector declares the APIs, the cluster and
@@ -38,31 +34,13 @@ export function composeGke(app: App, spec: ClusterSpec): void {
   new ProjectServices(services, 'services', { projectId: project.id, services: GCP_SERVICES, flavour });
 
   const cluster = new PackageFile(app, PACKAGE_FILES.cluster, { header: FILE_HEADERS.cluster });
+  const declaration = { flavour, kccClusterName: identity.kccClusterName };
   new GkeCluster(cluster, 'cluster', {
-    name: spec.name,
-    projectId: project.id,
-    location,
+    ...clusterPropsFor(spec, declaration),
     workloadPool: identity.workloadPool,
     meshId: identity.meshId,
-    network: spec.network,
-    subnetwork: spec.subnetwork,
-    releaseChannel: spec.releaseChannel,
-    version: spec.version,
-    flavour,
-    kccClusterName: identity.kccClusterName,
   });
-  new GkeNodePool(cluster, 'node-pool', {
-    name: spec.nodePool.name,
-    projectId: project.id,
-    location,
-    clusterName: spec.name,
-    machineType: spec.nodePool.machineType!,
-    nodeCount: spec.nodePool.nodeCount,
-    maxNodeCount: spec.nodePool.maxNodeCount,
-    version: spec.version,
-    flavour,
-    kccClusterName: identity.kccClusterName,
-  });
+  new GkeNodePool(cluster, 'node-pool', nodePoolPropsFor(spec, declaration));
 
   // promsd calls Google only when it forwards to Stackdriver; then its KSA is annotated
   // (in-cluster) and needs the GSA it names.
@@ -75,7 +53,7 @@ export function composeGke(app: App, spec: ClusterSpec): void {
       namespace: ISTIO_NAMESPACE,
       kubernetesServiceAccount: COMPONENTS[PROMSD_GOOGLE_IDENTITY.component].serviceAccount,
       // the 2020 anthoscli (kcc: anthoscli) knew no placement annotation
-      ...(flavour === 'current' ? { annotations: CONFIG_CONNECTOR_PLACEMENT } : {}),
+      ...(flavour === 'current' ? { annotations: ANTHOSCLI_BOOTSTRAP } : {}),
     });
   }
 

@@ -9,6 +9,7 @@ import { GkeNodePool } from '../constructs/gcp/node-pool';
 import { ProjectServices } from '../constructs/gcp/project-services';
 import { InjectionLabels } from '../constructs/k8s/injection-labels';
 import { PackageFile } from '../constructs/package-file';
+import { clusterPropsFor, nodePoolPropsFor } from './gke-cluster';
 import { FILE_HEADERS, PACKAGE_FILES } from '../catalog/layout';
 
 /**
@@ -28,30 +29,14 @@ export function composeIstioOnGke(app: App, spec: ClusterSpec): void {
   new ProjectServices(services, 'services', { projectId: project.id, services: ISTIO_ON_GKE_SERVICES, flavour, annotations });
 
   const cluster = new PackageFile(app, PACKAGE_FILES.cluster, { header: FILE_HEADERS.cluster });
+  const declaration = { flavour, kccClusterName };
   new GkeCluster(cluster, 'cluster', {
-    name: spec.name,
-    projectId: project.id,
-    location,
-    network: spec.network,
-    subnetwork: spec.subnetwork,
-    releaseChannel: spec.releaseChannel,
-    version: spec.version,
-    flavour,
-    kccClusterName,
+    ...clusterPropsFor(spec, declaration),
     addonsConfig: { istioConfig: { disabled: false, auth: ISTIO_ADDON_MTLS[spec.mesh.mtls].auth } },
     annotations,
   });
   new GkeNodePool(cluster, 'node-pool', {
-    name: spec.nodePool.name,
-    projectId: project.id,
-    location,
-    clusterName: spec.name,
-    machineType: spec.nodePool.machineType!,
-    nodeCount: spec.nodePool.nodeCount,
-    maxNodeCount: spec.nodePool.maxNodeCount,
-    version: spec.version,
-    flavour,
-    kccClusterName,
+    ...nodePoolPropsFor(spec, declaration),
     // No Workload Identity: the add-on's components use the node's credentials.
     gkeMetadata: false,
     annotations,

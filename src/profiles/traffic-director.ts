@@ -26,6 +26,7 @@ import { TdSidecarInjector } from '../constructs/mesh/td-sidecar-injector';
 import { FILE_HEADERS, PACKAGE_FILES } from '../catalog/layout';
 import { PackageFile } from '../constructs/package-file';
 import { isZone } from '../util/location';
+import { clusterPropsFor, nodePoolPropsFor } from './gke-cluster';
 
 /** Package paths of the traffic-director files, in apply order within each directory. */
 export const TD_FILES = {
@@ -83,16 +84,10 @@ export function composeTrafficDirector(app: App, spec: ClusterSpec): void {
   new ProjectServices(services, 'services', { projectId: project.id, services: TD_SERVICES, flavour: 'current', annotations });
 
   const cluster = new PackageFile(app, PACKAGE_FILES.cluster, { header: FILE_HEADERS.cluster });
+  // Only today's Config Connector has the load-balancing kinds Traffic Director needs.
+  const declaration = { flavour: 'current', kccClusterName } as const;
   new GkeCluster(cluster, 'cluster', {
-    name: spec.name,
-    projectId: project.id,
-    location,
-    network: spec.network,
-    subnetwork: spec.subnetwork,
-    releaseChannel: spec.releaseChannel,
-    version: spec.version,
-    flavour: 'current',
-    kccClusterName,
+    ...clusterPropsFor(spec, declaration),
     ...(td.workloadIdentity ? { workloadPool: workloadPool(project.id) } : {}),
     // VPC-native: GKE picks pod and service ranges of these sizes in the subnetwork.
     ipAllocationPolicy: { clusterIpv4CidrBlock: '/14', servicesIpv4CidrBlock: '/20' },
@@ -101,16 +96,7 @@ export function composeTrafficDirector(app: App, spec: ClusterSpec): void {
     annotations,
   });
   new GkeNodePool(cluster, 'node-pool', {
-    name: spec.nodePool.name,
-    projectId: project.id,
-    location,
-    clusterName: spec.name,
-    machineType: spec.nodePool.machineType!,
-    nodeCount: spec.nodePool.nodeCount,
-    maxNodeCount: spec.nodePool.maxNodeCount,
-    version: spec.version,
-    flavour: 'current',
-    kccClusterName,
+    ...nodePoolPropsFor(spec, declaration),
     gkeMetadata: td.workloadIdentity,
     // Envoys call trafficdirector.googleapis.com with the node's credentials.
     oauthScopes: [CLOUD_PLATFORM_SCOPE],

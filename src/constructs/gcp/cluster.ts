@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ANTHOSCLI_PLACEMENT, GKE_API } from '../../catalog/gcp-services';
+import { GKE_API } from '../../catalog/gcp-services';
+import { ANTHOSCLI_BOOTSTRAP } from '../../catalog/config-connector';
 import { regionOf } from '../../util/location';
 
 export interface GkeClusterProps {
@@ -80,7 +81,7 @@ export class GkeCluster extends Construct {
         // anthoscli creates Google Cloud resources through its bootstrap Config Connector.
         annotations: {
           'cnrm.cloud.google.com/remove-default-node-pool': 'true',
-          [ANTHOSCLI_PLACEMENT.annotation]: ANTHOSCLI_PLACEMENT.bootstrap,
+          ...ANTHOSCLI_BOOTSTRAP,
           ...props.annotations,
         },
       },

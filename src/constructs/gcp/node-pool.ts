@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ANTHOSCLI_PLACEMENT } from '../../catalog/gcp-services';
+import { ANTHOSCLI_BOOTSTRAP } from '../../catalog/config-connector';
 
 export interface GkeNodePoolProps {
   readonly name: string;
@@ -65,7 +65,7 @@ export class GkeNodePool extends Construct {
         name: props.name,
         namespace: props.projectId,
         // anthoscli creates Google Cloud resources through its bootstrap Config Connector.
-        annotations: { [ANTHOSCLI_PLACEMENT.annotation]: ANTHOSCLI_PLACEMENT.bootstrap, ...props.annotations },
+        annotations: { ...ANTHOSCLI_BOOTSTRAP, ...props.annotations },
       },
       spec: {
         location: props.location,

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ANTHOSCLI_PLACEMENT, type GcpService } from '../../catalog/gcp-services';
+import { type GcpService } from '../../catalog/gcp-services';
+import { ANTHOSCLI_BOOTSTRAP } from '../../catalog/config-connector';
 
 export interface ProjectServicesProps {
   /** Project ID; Config Connector resources live in the namespace named after it. */
@@ -38,7 +39,7 @@ export class ProjectServices extends Construct {
             // Deleting the package must not disable an API the project's other
             // workloads (or the cluster itself) depend on.
             // anthoscli applies Google Cloud resources through its bootstrap Config Connector.
-            annotations: { 'cnrm.cloud.google.com/deletion-policy': 'abandon', [ANTHOSCLI_PLACEMENT.annotation]: ANTHOSCLI_PLACEMENT.bootstrap, ...props.annotations },
+            annotations: { 'cnrm.cloud.google.com/deletion-policy': 'abandon', ...ANTHOSCLI_BOOTSTRAP, ...props.annotations },
           },
           spec: {},
         });
