@@ -56,8 +56,12 @@ export const IMAGE_HUB = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)(?:\.[a-z0-9](?:[-
 /** A Docker tag. */
 export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-/** The shape of a custom machine type name (its limits are the catalog's, beyond a pattern). */
-const CUSTOM_SHAPE = '^(?:(?:n1|e2|n2|n2d)-)?custom-[0-9]+-[0-9]+(?:-ext)?$';
+/**
+ * The shape of a custom machine type name, with the one limit a pattern can state: N1
+ * takes 1 or an even number of vCPUs, E2/N2/N2D an even number. The memory limits are the
+ * catalog's, beyond a pattern.
+ */
+const CUSTOM_SHAPE = '^(?:(?:n1-)?custom-(?:1|[0-9]*[02468])|(?:e2|n2|n2d)-custom-[0-9]*[02468])-[0-9]+(?:-ext)?$';
 
 export const RELEASE_CHANNELS = ['RAPID', 'REGULAR', 'STABLE'] as const;
 
@@ -132,7 +136,7 @@ function machineTypeRule(): ValueRule<string> {
       const lookup = machineTypeVcpus(v);
       return lookup.known ? undefined : `unknown machine type: ${lookup.reason}`;
     },
-    // the predefined types, or a custom type's shape (its limits are beyond a pattern)
+    // the predefined types, or a custom type's shape (its memory limits are beyond a pattern)
     json: { anyOf: [{ enum: predefinedTypes(0) }, { pattern: CUSTOM_SHAPE }] },
   };
 }
