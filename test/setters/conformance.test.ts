@@ -77,8 +77,9 @@ function applyPatch(text: string, patch: string): string {
 }
 
 if (!present) {
-  test('conformance fixtures absent: skipped', () => {
+  test('conformance fixtures absent: skipped (an error on CI, where ../shared is always beside)', () => {
     console.warn(`setters conformance: ${REFERENCE} or ${V1_EXAMPLE} not found; reference-package checks skipped`);
+    expect(process.env.CI).not.toBe('true');
   });
 } else {
   describe('kpt v0 reference package release-1.4', () => {
